@@ -1,0 +1,308 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/stewardhq/steward/engine/addrs"
+	"github.com/stewardhq/steward/engine/plan"
+	"github.com/stewardhq/steward/engine/state"
+	"github.com/stewardhq/steward/providers"
+	"github.com/stewardhq/steward/schema"
+)
+
+// applyInstances checks the freshly computed changes of a node against the
+// reviewed plan, hands the provider every change of the node in one batch,
+// and records the outcome in the new state.
+func (w *walker) applyInstances(ctx context.Context, n *node, p providers.Provider, insts []*instancePlan) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	rs := n.resourceSchema
+	for _, ip := range insts {
+		rec := w.recorded[ip.addr]
+		if rec == nil {
+			if ip.change.Action != plan.NoOp {
+				diags = append(diags, staleDiag(ip.addr, fmt.Sprintf("the plan has no change for it, but it now needs to be %s", describeAction(ip.change.Action))))
+			}
+			continue
+		}
+		if rec.Action != ip.change.Action {
+			diags = append(diags, staleDiag(ip.addr, fmt.Sprintf("the plan said it would be %s, but it now needs to be %s", describeAction(rec.Action), describeAction(ip.change.Action))))
+			continue
+		}
+		if path, ok := compatible(rec.After, ip.change.After); !ok {
+			diags = append(diags, staleDiag(ip.addr, fmt.Sprintf("the planned value of %s differs from what the configuration now gives", orTop(schema.FormatPath(path)))))
+		}
+	}
+	if diags.HasErrors() {
+		return diags
+	}
+
+	type itemRef struct {
+		ip     *instancePlan
+		action providers.Action
+	}
+	var items []providers.ApplyItem
+	var refs []itemRef
+	add := func(ip *instancePlan, a providers.Action) {
+		it := providers.ApplyItem{Address: ip.addr.String(), Type: ip.addr.Resource.Type, Action: a,
+			Prior: cty.NullVal(rs.ImpliedType()), Planned: cty.NullVal(rs.ImpliedType()), Config: cty.NullVal(rs.ImpliedType())}
+		if a != providers.Create && ip.change.Before != cty.NilVal {
+			it.Prior, _ = ip.change.Before.UnmarkDeep()
+		}
+		if a != providers.Delete {
+			it.Planned, _ = ip.change.After.UnmarkDeep()
+			it.Config, _ = ip.config.UnmarkDeep()
+		}
+		if len(refs) > 0 && refs[len(refs)-1].ip == ip {
+			it.DependsOn = []int{len(items) - 1}
+		}
+		items = append(items, it)
+		refs = append(refs, itemRef{ip, a})
+	}
+	for _, ip := range insts {
+		switch ip.change.Action {
+		case plan.Create:
+			add(ip, providers.Create)
+		case plan.Update:
+			add(ip, providers.Update)
+		case plan.Delete:
+			add(ip, providers.Delete)
+		case plan.DeleteThenCreate:
+			add(ip, providers.Delete)
+			add(ip, providers.Create)
+		case plan.CreateThenDelete:
+			add(ip, providers.Create)
+			add(ip, providers.Delete)
+		}
+	}
+
+	results := make([]providers.ApplyResult, len(items))
+	if len(items) > 0 {
+		if p == nil {
+			return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Provider not configured", Detail: fmt.Sprintf("The provider for %s could not be configured.", n.key)})
+		}
+		for _, r := range refs {
+			w.hooks.PreApply(r.ip.addr, r.ip.change.Action)
+		}
+		start := time.Now()
+		resp := p.ApplyChanges(ctx, providers.ApplyRequest{Items: items})
+		elapsed := time.Since(start)
+		diags = append(diags, w.providerDiags(resp.Diagnostics, n.rng, "applying "+n.key.String())...)
+		if len(resp.Results) == len(items) {
+			results = resp.Results
+		} else {
+			// Without per-item results nothing can be trusted to have
+			// happened; keep the prior objects and report.
+			for i := range results {
+				results[i].New = items[i].Prior
+				results[i].Diagnostics = providers.Diagnostics{{Severity: providers.Error, Summary: "Provider error", Detail: "the provider gave no result for this change"}}
+			}
+		}
+		for i, r := range refs {
+			var err error
+			if results[i].Diagnostics.HasErrors() {
+				err = results[i].Diagnostics.Err()
+				diags = append(diags, w.providerDiags(results[i].Diagnostics, n.rng, r.ip.addr.String())...)
+			}
+			last := i == len(refs)-1 || refs[i+1].ip != r.ip
+			if last || err != nil {
+				w.hooks.PostApply(r.ip.addr, r.ip.change.Action, err, elapsed)
+			}
+		}
+	}
+
+	// Work out each instance's resulting object and record it.
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	idx := 0
+	for _, ip := range insts {
+		final := ip.final
+		exists := ip.change.Action != plan.Delete
+		tainted := false
+		failed := false
+		for idx < len(refs) && refs[idx].ip == ip {
+			res := results[idx]
+			switch refs[idx].action {
+			case providers.Delete:
+				if res.Diagnostics.HasErrors() {
+					failed = true
+					if ip.change.Action == plan.Delete || ip.change.Action == plan.DeleteThenCreate {
+						// The old object is still there.
+						final, exists = ip.change.Before, true
+					}
+				} else if ip.change.Action == plan.Delete {
+					exists = false
+				}
+			default:
+				if res.Diagnostics.HasErrors() {
+					failed = true
+					if res.New == cty.NilVal || res.New.IsNull() {
+						if refs[idx].action == providers.Create {
+							exists = ip.change.Action == plan.CreateThenDelete && false
+						} else {
+							final = ip.change.Before
+						}
+					} else {
+						final = remark(rs, res.New, ip.config)
+						tainted = refs[idx].action == providers.Create
+					}
+				} else {
+					final = remark(rs, res.New, ip.config)
+				}
+			}
+			idx++
+		}
+		if failed && ip.change.Action == plan.CreateThenDelete && !tainted && !exists {
+			final, exists = ip.change.Before, true
+		}
+		ip.final = final
+		if ip.config == cty.NilVal && !exists {
+			ip.final = cty.NilVal
+		}
+		if !w.instanceTargeted(ip.addr) {
+			continue
+		}
+		if !exists {
+			w.removeInstance(ip.addr)
+			continue
+		}
+		if final == cty.NilVal || !final.IsWhollyKnown() {
+			if !failed {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Provider produced an incomplete object", Detail: fmt.Sprintf("After applying %s the provider left values unknown.", ip.addr)})
+			}
+			continue
+		}
+		final = withWriteOnly(rs, final, ip.config)
+		d := w.recordInstance(n, ip, final, tainted)
+		diags = append(diags, d...)
+		if ip.change.PrevAddr != nil {
+			w.removeInstance(*ip.change.PrevAddr)
+		}
+	}
+	return diags
+}
+
+func orTop(s string) string {
+	if s == "" {
+		return "the object"
+	}
+	return s
+}
+
+func staleDiag(a addrs.AbsResourceInstance, why string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Saved plan is stale",
+		Detail:   fmt.Sprintf("%s: %s. The configuration or the real infrastructure changed since the plan was made; make a new plan and review it.", a, why),
+	}
+}
+
+func describeAction(a plan.Action) string {
+	switch a {
+	case plan.NoOp:
+		return "left unchanged"
+	case plan.Create:
+		return "created"
+	case plan.Update:
+		return "updated in place"
+	case plan.Delete:
+		return "destroyed"
+	case plan.DeleteThenCreate, plan.CreateThenDelete:
+		return "replaced"
+	case plan.Read:
+		return "read"
+	}
+	return string(a)
+}
+
+// compatible reports whether the final value respects everything the plan
+// promised: every value known at plan time must be the same now. Secrets
+// the plan file could not keep are checked through the configuration digest
+// instead.
+func compatible(planned, final cty.Value) (cty.Path, bool) {
+	var bad cty.Path
+	ok := true
+	finalRaw, _ := final.UnmarkDeep()
+	_ = cty.Walk(planned, func(p cty.Path, v cty.Value) (bool, error) {
+		if !ok {
+			return false, nil
+		}
+		if v.IsMarked() || !v.IsKnown() {
+			return false, nil
+		}
+		if !v.IsWhollyKnown() || v.ContainsMarked() {
+			return true, nil
+		}
+		fv, err := p.Apply(finalRaw)
+		if err != nil || !unmarkedEqual(v, fv) {
+			bad, ok = p.Copy(), false
+		}
+		return false, nil
+	})
+	return bad, ok
+}
+
+// withWriteOnly puts the configured write-only values into the object kept
+// in memory, marked sensitive, so that the state records their hashes.
+func withWriteOnly(rs *schema.Resource, v, cfg cty.Value) cty.Value {
+	if !rs.HasWriteOnly() || cfg == cty.NilVal || cfg.IsNull() {
+		return v
+	}
+	for name, a := range rs.Attributes {
+		if a.WriteOnly {
+			cv := cfg.GetAttr(name)
+			if !cv.IsNull() {
+				v = setPath(v, cty.GetAttrPath(name), cv.Mark(schema.Sensitive))
+			}
+		}
+	}
+	return v
+}
+
+func (w *walker) stateResource(a addrs.AbsResourceInstance, provider string) *state.Resource {
+	return w.newState.EnsureResource(a.Module.String(), state.ModeManaged, a.Resource.Type, a.Resource.Name, provider)
+}
+
+func (w *walker) removeInstance(a addrs.AbsResourceInstance) {
+	r := w.newState.Resource(a.Module.String(), state.ModeManaged, a.Resource.Type, a.Resource.Name)
+	if r == nil {
+		return
+	}
+	r.RemoveInstance(stateKey(a.Key))
+	if len(r.Instances) == 0 {
+		w.newState.RemoveResource(a.Module.String(), state.ModeManaged, a.Resource.Type, a.Resource.Name)
+	}
+}
+
+// recordInstance writes an object into the new state. The caller holds w.mu.
+func (w *walker) recordInstance(n *node, ip *instancePlan, v cty.Value, tainted bool) hcl.Diagnostics {
+	rs := n.resourceSchema
+	raw, sens, err := state.EncodeValue(v, rs.ImpliedType(), w.opts.HashKey)
+	if err != nil {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot record object in state", Detail: fmt.Sprintf("%s: %s.", ip.addr, err)}}
+	}
+	provider := ip.change.Provider
+	r := w.stateResource(ip.addr, provider)
+	r.Provider = provider
+	inst := r.EnsureInstance(stateKey(ip.addr.Key))
+	inst.Attributes = raw
+	inst.Sensitive = sens
+	inst.SchemaVersion = rs.Version
+	inst.Tainted = tainted
+	inst.CreateBeforeDestroy = ip.change.CreateBeforeDestroy
+	inst.Dependencies = nil
+	for _, d := range ip.change.Dependencies {
+		inst.Dependencies = append(inst.Dependencies, d.String())
+	}
+	if id := v.GetAttr("id"); rs.Attributes["id"] != nil && id.IsKnown() && !id.IsNull() {
+		if s, _ := id.Unmark(); s.Type() == cty.String {
+			inst.ID = s.AsString()
+		}
+	}
+	w.applied[ip.addr] = true
+	return nil
+}

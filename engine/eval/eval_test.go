@@ -1,0 +1,311 @@
+package eval
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/stewardhq/steward/engine/config"
+	"github.com/stewardhq/steward/engine/plan"
+	"github.com/stewardhq/steward/engine/state"
+	"github.com/stewardhq/steward/providers"
+	"github.com/stewardhq/steward/providers/builtin"
+)
+
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
+type harness struct {
+	t    *testing.T
+	dir  string
+	st   *state.State
+	reg  *providers.Registry
+	vars []config.VarArg
+}
+
+func newHarness(t *testing.T, files map[string]string) *harness {
+	t.Helper()
+	dir := t.TempDir()
+	for name, src := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &harness{t: t, dir: dir, reg: providers.NewRegistry(map[string]providers.Factory{"steward": builtin.New})}
+}
+
+func (h *harness) options() (Options, hcl.Diagnostics) {
+	l := config.NewLoader()
+	cfg, diags := l.Load(h.dir)
+	if diags.HasErrors() {
+		return Options{}, diags
+	}
+	vars, vdiags := l.ResolveVariables(cfg.Root, config.VariableInputs{Dir: h.dir, Args: h.vars})
+	diags = append(diags, vdiags...)
+	return Options{Config: cfg, Registry: h.reg, State: h.st, Variables: vars, HashKey: testKey, Parallelism: 4}, diags
+}
+
+func (h *harness) plan(po PlanOptions) (*plan.Plan, hcl.Diagnostics) {
+	opts, diags := h.options()
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	if po.Mode == "" {
+		po.Mode = plan.NormalMode
+	}
+	po.Refresh = true
+	p, pdiags := Plan(context.Background(), opts, po)
+	return p, append(diags, pdiags...)
+}
+
+func (h *harness) mustPlan(po PlanOptions) *plan.Plan {
+	h.t.Helper()
+	p, diags := h.plan(po)
+	if diags.HasErrors() {
+		h.t.Fatalf("plan: %s", diags.Error())
+	}
+	return p
+}
+
+func (h *harness) apply(p *plan.Plan) hcl.Diagnostics {
+	opts, diags := h.options()
+	if diags.HasErrors() {
+		return diags
+	}
+	st, adiags := Apply(context.Background(), opts, p)
+	if h.st != nil {
+		st.Serial = h.st.Serial + 1
+	}
+	h.st = st
+	return append(diags, adiags...)
+}
+
+func (h *harness) mustApply(p *plan.Plan) {
+	h.t.Helper()
+	if diags := h.apply(p); diags.HasErrors() {
+		h.t.Fatalf("apply: %s", diags.Error())
+	}
+}
+
+func actions(p *plan.Plan) map[string]plan.Action {
+	out := map[string]plan.Action{}
+	for _, c := range p.Changes {
+		out[c.Addr.String()] = c.Action
+	}
+	return out
+}
+
+func TestPlanApplyNoChanges(t *testing.T) {
+	h := newHarness(t, map[string]string{"main.st.hcl": `
+variable "n" {
+  type    = number
+  default = 3
+}
+variable "secret" {
+  type      = string
+  sensitive = true
+  default   = "hunter2"
+}
+locals {
+  names = toset(["a", "b"])
+}
+resource "steward_data" "base" {
+  input = "base"
+}
+resource "steward_data" "counted" {
+  count = var.n
+  input = "${steward_data.base.id}-${count.index}"
+}
+resource "steward_data" "each" {
+  for_each = local.names
+  input    = { name = each.key, first = steward_data.counted[0].output }
+}
+resource "steward_data" "secret" {
+  input = var.secret
+}
+output "first" {
+  value = steward_data.counted[0].output
+}
+output "secret" {
+  value     = steward_data.secret.output
+  sensitive = true
+}
+`})
+	p := h.mustPlan(PlanOptions{})
+	s := p.Summary()
+	if s.Add != 7 {
+		t.Fatalf("want 7 to add, got %+v: %v", s, actions(p))
+	}
+	var counted *plan.ResourceChange
+	for _, c := range p.Changes {
+		if c.Addr.String() == "steward_data.counted[1]" {
+			counted = c
+		}
+	}
+	if counted == nil || counted.After.GetAttr("input").IsKnown() {
+		t.Fatalf("counted[1].input should be unknown until apply: %#v", counted)
+	}
+	h.mustApply(p)
+	raw, err := state.Marshal(h.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(raw), "hunter2") {
+		t.Fatalf("the secret reached the state:\n%s", raw)
+	}
+	p2 := h.mustPlan(PlanOptions{})
+	if p2.HasChanges() {
+		t.Fatalf("second plan should have no changes: %v", actions(p2))
+	}
+
+	// Changing the secret is noticed through its hash.
+	h.vars = []config.VarArg{{Assignment: "secret=swordfish"}}
+	p3 := h.mustPlan(PlanOptions{})
+	if got := actions(p3)["steward_data.secret"]; got != plan.Update {
+		t.Fatalf("changed secret: want update, got %s", got)
+	}
+	h.vars = nil
+
+	// Reducing count destroys the extra instance.
+	h.vars = []config.VarArg{{Assignment: "n=2"}}
+	p4 := h.mustPlan(PlanOptions{})
+	if got := actions(p4)["steward_data.counted[2]"]; got != plan.Delete {
+		t.Fatalf("count reduced: want delete, got %s (%v)", got, actions(p4))
+	}
+	h.mustApply(p4)
+	if p5 := h.mustPlan(PlanOptions{}); p5.HasChanges() {
+		t.Fatalf("plan after count reduction should be empty: %v", actions(p5))
+	}
+
+	// Destroy removes everything.
+	pd := h.mustPlan(PlanOptions{Mode: plan.DestroyMode})
+	if pd.Summary().Destroy != 6 {
+		t.Fatalf("destroy: want 6, got %+v", pd.Summary())
+	}
+	h.mustApply(pd)
+	if len(h.st.Resources) != 0 {
+		t.Fatalf("state not empty after destroy: %d resources", len(h.st.Resources))
+	}
+}
+
+func TestReplaceOnTrigger(t *testing.T) {
+	files := map[string]string{"main.st.hcl": `
+variable "v" { default = "1" }
+resource "steward_data" "a" {
+  input            = "x"
+  triggers_replace = var.v
+}
+resource "steward_data" "b" {
+  input = steward_data.a.id
+}
+`}
+	h := newHarness(t, files)
+	h.mustApply(h.mustPlan(PlanOptions{}))
+	h.vars = []config.VarArg{{Assignment: "v=2"}}
+	p := h.mustPlan(PlanOptions{})
+	a := actions(p)
+	if a["steward_data.a"] != plan.DeleteThenCreate || a["steward_data.b"] != plan.Update {
+		t.Fatalf("unexpected actions %v", a)
+	}
+	for _, c := range p.Changes {
+		if c.Addr.String() == "steward_data.a" && c.Reason != "triggers_replace changed" {
+			t.Fatalf("reason = %q", c.Reason)
+		}
+	}
+	h.mustApply(p)
+	if p := h.mustPlan(PlanOptions{}); p.HasChanges() {
+		t.Fatalf("not converged: %v", actions(p))
+	}
+}
+
+func TestCycleReported(t *testing.T) {
+	h := newHarness(t, map[string]string{"main.st.hcl": `
+resource "steward_data" "a" {
+  input = steward_data.b.output
+}
+resource "steward_data" "b" {
+  input = local.x
+}
+locals {
+  x = steward_data.a.output
+}
+`})
+	_, diags := h.plan(PlanOptions{})
+	if !diags.HasErrors() {
+		t.Fatal("expected a cycle error")
+	}
+	msg := diags.Error()
+	for _, want := range []string{"Cycle", "steward_data.a", "steward_data.b", "local.x", "main.st.hcl:"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("cycle diagnostic lacks %q: %s", want, msg)
+		}
+	}
+}
+
+func TestUndeclaredReference(t *testing.T) {
+	h := newHarness(t, map[string]string{"main.st.hcl": `
+resource "steward_data" "a" {
+  input = steward_data.bb.output
+}
+resource "steward_data" "b" {}
+`})
+	_, diags := h.plan(PlanOptions{})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "undeclared resource") || diags[0].Subject == nil || diags[0].Subject.Start.Line != 3 {
+		t.Fatalf("unexpected diagnostics: %v", diags)
+	}
+}
+
+func TestModules(t *testing.T) {
+	h := newHarness(t, map[string]string{
+		"main.st.hcl": `
+module "site" {
+  for_each = toset(["north", "south"])
+  source   = "./site"
+  name     = each.key
+}
+output "ids" {
+  value = { for k, m in module.site : k => m.label }
+}
+`,
+		"site/site.st.hcl": `
+variable "name" { type = string }
+resource "steward_data" "vlan" {
+  count = 2
+  input = "${var.name}-${count.index}"
+}
+output "label" {
+  value = steward_data.vlan[1].output
+}
+`})
+	p := h.mustPlan(PlanOptions{})
+	if p.Summary().Add != 4 {
+		t.Fatalf("want 4 adds: %v", actions(p))
+	}
+	if _, ok := actions(p)[`module.site["north"].steward_data.vlan[1]`]; !ok {
+		t.Fatalf("missing module instance address: %v", actions(p))
+	}
+	h.mustApply(p)
+	ov := h.st.Outputs["ids"]
+	if ov == nil {
+		t.Fatal("output ids not recorded")
+	}
+	v, err := ov.Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.GetAttr("south").AsString(); got != "south-1" {
+		t.Fatalf("ids.south = %q", got)
+	}
+	if p := h.mustPlan(PlanOptions{}); p.HasChanges() {
+		t.Fatalf("not converged: %v", actions(p))
+	}
+	_ = cty.NilVal
+}

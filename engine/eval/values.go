@@ -1,0 +1,131 @@
+package eval
+
+import (
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/stewardhq/steward/engine/addrs"
+	"github.com/stewardhq/steward/engine/state"
+	"github.com/stewardhq/steward/schema"
+)
+
+// stateKey converts an instance key to the state's representation.
+func stateKey(k addrs.InstanceKey) state.InstanceKey {
+	switch {
+	case k.IsInt():
+		return state.IntKey(k.Int())
+	case k.IsString():
+		return state.StringKey(k.Str())
+	}
+	return state.InstanceKey{}
+}
+
+// addrKey converts a state instance key to an address key.
+func addrKey(k state.InstanceKey) addrs.InstanceKey {
+	if i, ok := k.Int(); ok {
+		return addrs.IntKey(i)
+	}
+	if s, ok := k.Str(); ok {
+		return addrs.StringKey(s)
+	}
+	return addrs.NoKey
+}
+
+// setPath returns v with the value at path replaced by nv. Paths that do not
+// exist in v leave it unchanged.
+func setPath(v cty.Value, path cty.Path, nv cty.Value) cty.Value {
+	out, err := cty.Transform(v, func(p cty.Path, cur cty.Value) (cty.Value, error) {
+		if p.Equals(path) {
+			return nv, nil
+		}
+		return cur, nil
+	})
+	if err != nil {
+		return v
+	}
+	return out
+}
+
+// valueAt returns the value at path, or cty.NilVal if there is none.
+func valueAt(v cty.Value, path cty.Path) cty.Value {
+	out, err := path.Apply(v)
+	if err != nil {
+		return cty.NilVal
+	}
+	return out
+}
+
+// unmarkedEqual compares two values ignoring marks; unknowns are unequal.
+func unmarkedEqual(a, b cty.Value) bool {
+	a, _ = a.UnmarkDeep()
+	b, _ = b.UnmarkDeep()
+	return rawEqual(a, b)
+}
+
+// rawEqual is unmarkedEqual for values known to carry no marks.
+func rawEqual(a, b cty.Value) bool {
+	if !a.IsWhollyKnown() || !b.IsWhollyKnown() {
+		return false
+	}
+	if a.IsNull() || b.IsNull() {
+		return a.IsNull() && b.IsNull()
+	}
+	if !a.Type().Equals(b.Type()) {
+		return false
+	}
+	eq := a.Equals(b)
+	return eq.IsKnown() && eq.True()
+}
+
+// remark copies the marks of from onto to at the same paths and adds the
+// schema's sensitive marks.
+func remark(rs *schema.Resource, to, from cty.Value) cty.Value {
+	_, pvms := from.UnmarkDeepWithPaths()
+	to, _ = to.UnmarkDeep()
+	var keep []cty.PathValueMarks
+	for _, pvm := range pvms {
+		if _, err := pvm.Path.Apply(to); err == nil {
+			keep = append(keep, pvm)
+		}
+	}
+	if len(keep) > 0 {
+		to = to.MarkWithPaths(keep)
+	}
+	if rs != nil {
+		to = rs.MarkSensitive(to)
+		if len(pvms) > 0 && from.Type().IsObjectType() && !to.IsNull() && to.IsKnown() && to.Type().IsObjectType() {
+			// A provider may derive computed values from secrets it was
+			// given (steward_data copies input to output); without marks
+			// on its answer, treat every computed value as secret too.
+			for name, a := range rs.Attributes {
+				if a.Computed && !a.Optional && to.Type().HasAttribute(name) {
+					to = setPath(to, cty.GetAttrPath(name), to.GetAttr(name).Mark(schema.Sensitive))
+				}
+			}
+		}
+	}
+	return to
+}
+
+// aggregate builds the value a reference to a whole resource sees.
+func aggregate(mode expansionMode, keys []addrs.InstanceKey, vals map[addrs.InstanceKey]cty.Value) cty.Value {
+	switch mode {
+	case expandCount:
+		elems := make([]cty.Value, len(keys))
+		for i, k := range keys {
+			elems[i] = vals[k]
+		}
+		return cty.TupleVal(elems)
+	case expandForEach:
+		elems := make(map[string]cty.Value, len(keys))
+		for _, k := range keys {
+			elems[k.Str()] = vals[k]
+		}
+		return cty.ObjectVal(elems)
+	}
+	if v, ok := vals[addrs.NoKey]; ok {
+		return v
+	}
+	return cty.DynamicVal
+}
+
+func sensitiveMark() any { return schema.Sensitive }

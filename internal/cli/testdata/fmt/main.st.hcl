@@ -1,0 +1,4 @@
+resource "steward_data" "a" {
+input = "x"
+  triggers_replace    = 1
+}

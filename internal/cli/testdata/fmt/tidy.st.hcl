@@ -1,0 +1,3 @@
+resource "steward_data" "b" {
+  input = "y"
+}

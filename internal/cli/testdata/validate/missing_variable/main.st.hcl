@@ -1,0 +1,7 @@
+variable "name" {
+  type = string
+}
+
+resource "steward_data" "a" {
+  input = var.name
+}

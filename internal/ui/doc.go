@@ -1,0 +1,16 @@
+// Package ui renders plans and diagnostics for the people who review them and
+// for the programs that consume them.
+//
+// Text output follows Terraform's plan layout closely on purpose: reviewers
+// who already read Terraform plans every day should not have to learn a new
+// notation. JSON output is a documented, versioned contract (PLAN-JSON.md and
+// plan.schema.json beside this file) shaped like `terraform show -json`.
+//
+// Every renderer here treats values marked schema.Sensitive as unprintable:
+// they are replaced by "(sensitive value)" in text and by null (with a
+// parallel *_sensitive flag) in JSON, at whatever depth the mark sits.
+//
+// Whether to use colour is the caller's decision (the CLI knows whether it
+// writes to a terminal); this package only honours what it is told, plus the
+// NO_COLOR convention through ColorAllowed.
+package ui
