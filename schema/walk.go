@@ -139,3 +139,19 @@ func (b *Block) HasWriteOnly() bool {
 	}
 	return false
 }
+
+// HasSensitive reports whether any attribute of b, at any depth, is
+// sensitive or write-only.
+func (b *Block) HasSensitive() bool {
+	for _, a := range b.Attributes {
+		if a.Sensitive || a.WriteOnly {
+			return true
+		}
+	}
+	for _, nb := range b.BlockTypes {
+		if nb.Block.HasSensitive() {
+			return true
+		}
+	}
+	return false
+}

@@ -118,7 +118,11 @@ func Apply(ctx context.Context, opts Options, p *plan.Plan) (*state.State, hcl.D
 	if p.Mode == plan.DestroyMode {
 		g = w.destroyGraph()
 	}
+	w.applyGraph = g
 	err := w.run(ctx, g)
+	if err == nil {
+		w.addDiags(w.flushAll(ctx))
+	}
 	diags = append(diags, w.diags...)
 	if err != nil {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Apply interrupted", Detail: "steward stopped starting new changes; the changes already in progress finished and the state records them."})

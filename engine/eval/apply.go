@@ -41,10 +41,31 @@ func (w *walker) applyInstances(ctx context.Context, n *node, p providers.Provid
 		return diags
 	}
 
-	type itemRef struct {
-		ip     *instancePlan
-		action providers.Action
+	items, refs := buildItems(rs, insts)
+	if len(items) > 0 && w.canStage(insts) {
+		w.stage(n, p, insts, items, refs)
+		return diags
 	}
+	if len(items) > 0 {
+		// What this node does must happen after every staged change it
+		// depends on.
+		if d := w.flushFor(ctx, n.key); d.HasErrors() {
+			return append(diags, d...)
+		}
+	}
+	results := w.callProvider(ctx, n, p, items, refs, &diags)
+	return append(diags, w.recordResults(n, insts, refs, results)...)
+}
+
+// itemRef ties an apply item to the instance it changes.
+type itemRef struct {
+	ip     *instancePlan
+	action providers.Action
+}
+
+// buildItems turns a node's changes into provider apply items; a
+// replacement becomes a delete and a create in the order its lifecycle says.
+func buildItems(rs *schema.Resource, insts []*instancePlan) ([]providers.ApplyItem, []itemRef) {
 	var items []providers.ApplyItem
 	var refs []itemRef
 	add := func(ip *instancePlan, a providers.Action) {
@@ -79,43 +100,63 @@ func (w *walker) applyInstances(ctx context.Context, n *node, p providers.Provid
 			add(ip, providers.Delete)
 		}
 	}
+	return items, refs
+}
 
+// callProvider hands one batch to the provider and reports progress. It
+// always returns one result per item.
+func (w *walker) callProvider(ctx context.Context, n *node, p providers.Provider, items []providers.ApplyItem, refs []itemRef, diags *hcl.Diagnostics) []providers.ApplyResult {
 	results := make([]providers.ApplyResult, len(items))
-	if len(items) > 0 {
-		if p == nil {
-			return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Provider not configured", Detail: fmt.Sprintf("The provider for %s could not be configured.", n.key)})
+	if len(items) == 0 {
+		return results
+	}
+	if p == nil {
+		for i := range results {
+			results[i].New = items[i].Prior
+			results[i].Diagnostics = providers.Diagnostics{{Severity: providers.Error, Summary: "Provider not configured", Detail: "the provider could not be configured"}}
 		}
-		for _, r := range refs {
-			w.hooks.PreApply(r.ip.addr, r.ip.change.Action)
-		}
-		start := time.Now()
-		resp := p.ApplyChanges(ctx, providers.ApplyRequest{Items: items})
-		elapsed := time.Since(start)
-		diags = append(diags, w.providerDiags(resp.Diagnostics, n.rng, "applying "+n.key.String())...)
-		if len(resp.Results) == len(items) {
-			results = resp.Results
-		} else {
-			// Without per-item results nothing can be trusted to have
-			// happened; keep the prior objects and report.
-			for i := range results {
-				results[i].New = items[i].Prior
-				results[i].Diagnostics = providers.Diagnostics{{Severity: providers.Error, Summary: "Provider error", Detail: "the provider gave no result for this change"}}
-			}
-		}
-		for i, r := range refs {
-			var err error
-			if results[i].Diagnostics.HasErrors() {
-				err = results[i].Diagnostics.Err()
-				diags = append(diags, w.providerDiags(results[i].Diagnostics, n.rng, r.ip.addr.String())...)
-			}
-			last := i == len(refs)-1 || refs[i+1].ip != r.ip
-			if last || err != nil {
-				w.hooks.PostApply(r.ip.addr, r.ip.change.Action, err, elapsed)
-			}
+		return results
+	}
+	for _, r := range refs {
+		w.hooks.PreApply(r.ip.addr, r.ip.change.Action)
+	}
+	start := time.Now()
+	resp := p.ApplyChanges(ctx, providers.ApplyRequest{Items: items})
+	elapsed := time.Since(start)
+	*diags = append(*diags, w.providerDiags(resp.Diagnostics, n.rng, "applying "+n.key.String())...)
+	if len(resp.Results) == len(items) {
+		results = resp.Results
+	} else {
+		// Without per-item results nothing can be trusted to have happened;
+		// keep the prior objects and report.
+		for i := range results {
+			results[i].New = items[i].Prior
+			results[i].Diagnostics = providers.Diagnostics{{Severity: providers.Error, Summary: "Provider error", Detail: "the provider gave no result for this change"}}
 		}
 	}
+	for i, r := range refs {
+		var err error
+		if results[i].Diagnostics.HasErrors() {
+			err = results[i].Diagnostics.Err()
+		}
+		last := i == len(refs)-1 || refs[i+1].ip != r.ip
+		if last || err != nil {
+			w.hooks.PostApply(r.ip.addr, r.ip.change.Action, err, elapsed)
+		}
+	}
+	return results
+}
 
-	// Work out each instance's resulting object and record it.
+// recordResults works out each instance's resulting object from the
+// provider's results and records it in the new state.
+func (w *walker) recordResults(n *node, insts []*instancePlan, refs []itemRef, results []providers.ApplyResult) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	rs := n.resourceSchema
+	for i, r := range refs {
+		if results[i].Diagnostics.HasErrors() || len(results[i].Diagnostics) > 0 {
+			diags = append(diags, w.providerDiags(results[i].Diagnostics, n.rng, r.ip.addr.String())...)
+		}
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	idx := 0
@@ -142,7 +183,7 @@ func (w *walker) applyInstances(ctx context.Context, n *node, p providers.Provid
 					failed = true
 					if res.New == cty.NilVal || res.New.IsNull() {
 						if refs[idx].action == providers.Create {
-							exists = ip.change.Action == plan.CreateThenDelete && false
+							exists = false
 						} else {
 							final = ip.change.Before
 						}

@@ -309,3 +309,35 @@ output "label" {
 	}
 	_ = cty.NilVal
 }
+
+func TestValidateAndGraph(t *testing.T) {
+	h := newHarness(t, map[string]string{"main.st.hcl": `
+resource "steward_data" "a" {
+  inptu = 1
+}
+`})
+	cfg, diags := config.NewLoader().Load(h.dir)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	diags = Validate(cfg, h.reg)
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), `Did you mean "input"?`) || diags[0].Subject.Start.Line != 3 {
+		t.Fatalf("want an unsupported argument error with a suggestion on line 3, got %v", diags)
+	}
+
+	h2 := newHarness(t, map[string]string{"main.st.hcl": `
+resource "steward_data" "a" {}
+resource "steward_data" "b" {
+  input = steward_data.a.id
+}
+`})
+	cfg, _ = config.NewLoader().Load(h2.dir)
+	var buf strings.Builder
+	if diags := WriteGraphDOT(&buf, cfg, h2.reg); diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	dot := buf.String()
+	if !strings.Contains(dot, `n2 [label="steward_data.b"]`) || !strings.Contains(dot, `n1 [label="steward_data.a"]`) || !strings.Contains(dot, "n2 -> n1;") {
+		t.Fatalf("graph lacks the b -> a edge:\n%s", buf.String())
+	}
+}

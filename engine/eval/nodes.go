@@ -135,27 +135,33 @@ func buildGraph(cfg *config.Config, schemas schemaSource) (*dependencyGraph, hcl
 
 	// Nodes first, so that references can be resolved in any order.
 	for _, m := range mods {
-		for name, v := range m.Variables {
+		for _, name := range keysOf(m.Variables) {
+			v := m.Variables[name]
 			d.add(&node{key: nodeKey{nodeVariable, m.Path, name}, module: m, variable: v, rng: v.DeclRange})
 		}
-		for name, l := range m.Locals {
+		for _, name := range keysOf(m.Locals) {
+			l := m.Locals[name]
 			d.add(&node{key: nodeKey{nodeLocal, m.Path, name}, module: m, local: l, rng: l.DeclRange})
 		}
-		for name, o := range m.Outputs {
+		for _, name := range keysOf(m.Outputs) {
+			o := m.Outputs[name]
 			d.add(&node{key: nodeKey{nodeOutput, m.Path, name}, module: m, output: o, rng: o.DeclRange})
 		}
-		for name, c := range m.ModuleCalls {
+		for _, name := range keysOf(m.ModuleCalls) {
+			c := m.ModuleCalls[name]
 			d.add(&node{key: nodeKey{nodeModuleCall, m.Path, name}, module: m, call: c, rng: c.DeclRange})
 		}
 		for _, c := range m.Checks {
 			d.add(&node{key: nodeKey{nodeCheck, m.Path, c.Name}, module: m, check: c, rng: c.DeclRange})
 		}
-		for ref, p := range m.ProviderConfigs {
+		for _, ref := range keysOf(m.ProviderConfigs) {
+			p := m.ProviderConfigs[ref]
 			d.add(&node{key: nodeKey{nodeProvider, m.Path, ref}, module: m, rng: p.DeclRange,
 				provider: &providerNode{name: p.Name, alias: p.Alias, cfg: p, module: m.Path}})
 		}
 		for _, rs := range []map[string]*config.Resource{m.ManagedResources, m.DataResources} {
-			for _, r := range rs {
+			for _, rk := range keysOf(rs) {
+				r := rs[rk]
 				n := &node{key: nodeKey{nodeResource, m.Path, r.Addr().String()}, module: m, resource: r, rng: r.DeclRange}
 				pk, pdiags := d.resolveProvider(m, r.Provider, r.ProviderExplicit, r.DeclRange)
 				diags = append(diags, pdiags...)
@@ -251,7 +257,8 @@ func buildGraph(cfg *config.Config, schemas schemaSource) (*dependencyGraph, hcl
 			// that names no variable is an error worth catching here.
 			child := m.Children[key.name]
 			if child != nil {
-				for name, a := range n.call.Inputs {
+				for _, name := range keysOf(n.call.Inputs) {
+					a := n.call.Inputs[name]
 					if _, ok := child.Variables[name]; !ok {
 						diags = append(diags, &hcl.Diagnostic{
 							Severity: hcl.DiagError,
@@ -261,7 +268,8 @@ func buildGraph(cfg *config.Config, schemas schemaSource) (*dependencyGraph, hcl
 						})
 					}
 				}
-				for name, v := range child.Variables {
+				for _, name := range keysOf(child.Variables) {
+					v := child.Variables[name]
 					if _, ok := n.call.Inputs[name]; !ok && v.Required() {
 						diags = append(diags, &hcl.Diagnostic{
 							Severity: hcl.DiagError,
@@ -289,13 +297,20 @@ func buildGraph(cfg *config.Config, schemas schemaSource) (*dependencyGraph, hcl
 				continue
 			}
 			if n.provider.cfg != nil {
+				_, sdiags := n.provider.cfg.Config.Content(hcldec.ImpliedSchema(ps.Config.DecoderSpec()))
+				diags = append(diags, sdiags...)
 				trs = hcldec.Variables(n.provider.cfg.Config, ps.Config.DecoderSpec())
 			}
 		case nodeResource:
 			r := n.resource
 			d.g.Connect(key, n.providerKey)
 			if n.resourceSchema != nil {
-				trs = hcldec.Variables(r.Config, n.resourceSchema.DecoderSpec())
+				spec := n.resourceSchema.DecoderSpec()
+				// Structural problems (unknown arguments and blocks, missing
+				// required ones) are reported now, before any evaluation.
+				_, sdiags := r.Config.Content(hcldec.ImpliedSchema(spec))
+				diags = append(diags, sdiags...)
+				trs = hcldec.Variables(r.Config, spec)
 			}
 			if r.Count != nil {
 				trs = append(trs, r.Count.Variables()...)
@@ -427,7 +442,7 @@ func (d *dependencyGraph) connectRefs(key nodeKey, m *config.Module, trs []hcl.T
 					continue
 				}
 			}
-			for name := range child.Outputs {
+			for _, name := range keysOf(child.Outputs) {
 				d.g.Connect(key, nodeKey{nodeOutput, child.Path, name})
 			}
 		case refSelf:

@@ -644,6 +644,13 @@ func (w *walker) visitData(ctx context.Context, n *node) hcl.Diagnostics {
 			w.mu.Unlock()
 		}
 	} else if len(insts) > 0 {
+		if w.mode == walkApply {
+			// A data source reads the real world: staged changes it
+			// depends on must have happened first.
+			if d := w.flushFor(ctx, n.key); d.HasErrors() {
+				return append(diags, d...)
+			}
+		}
 		p := w.ps.get(n.providerKey)
 		if p == nil {
 			return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Provider not configured", Detail: fmt.Sprintf("The provider for %s could not be configured.", n.key), Subject: n.rng.Ptr()})

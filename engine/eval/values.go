@@ -56,8 +56,12 @@ func valueAt(v cty.Value, path cty.Path) cty.Value {
 
 // unmarkedEqual compares two values ignoring marks; unknowns are unequal.
 func unmarkedEqual(a, b cty.Value) bool {
-	a, _ = a.UnmarkDeep()
-	b, _ = b.UnmarkDeep()
+	if a.ContainsMarked() {
+		a, _ = a.UnmarkDeep()
+	}
+	if b.ContainsMarked() {
+		b, _ = b.UnmarkDeep()
+	}
 	return rawEqual(a, b)
 }
 
@@ -79,8 +83,15 @@ func rawEqual(a, b cty.Value) bool {
 // remark copies the marks of from onto to at the same paths and adds the
 // schema's sensitive marks.
 func remark(rs *schema.Resource, to, from cty.Value) cty.Value {
-	_, pvms := from.UnmarkDeepWithPaths()
-	to, _ = to.UnmarkDeep()
+	// Unmarking rebuilds the whole value; most values carry no marks at
+	// all, and finding that out is a cheap walk.
+	var pvms []cty.PathValueMarks
+	if from != cty.NilVal && from.ContainsMarked() {
+		_, pvms = from.UnmarkDeepWithPaths()
+	}
+	if to.ContainsMarked() {
+		to, _ = to.UnmarkDeep()
+	}
 	var keep []cty.PathValueMarks
 	for _, pvm := range pvms {
 		if _, err := pvm.Path.Apply(to); err == nil {
@@ -91,7 +102,9 @@ func remark(rs *schema.Resource, to, from cty.Value) cty.Value {
 		to = to.MarkWithPaths(keep)
 	}
 	if rs != nil {
-		to = rs.MarkSensitive(to)
+		if rs.HasSensitive() {
+			to = rs.MarkSensitive(to)
+		}
 		if len(pvms) > 0 && from.Type().IsObjectType() && !to.IsNull() && to.IsKnown() && to.Type().IsObjectType() {
 			// A provider may derive computed values from secrets it was
 			// given (steward_data copies input to output); without marks

@@ -108,6 +108,12 @@ type walker struct {
 	newState *state.State
 	applied  map[addrs.AbsResourceInstance]bool
 
+	stageMu    sync.Mutex
+	staged     map[nodeKey]*stagedBatch
+	closureMu  sync.Mutex
+	closures   map[nodeKey]map[nodeKey]struct{}
+	applyGraph *graph.Graph[nodeKey]
+
 	imports   map[nodeKey][]pendingImport
 	importIDs map[addrs.AbsResourceInstance]string
 	movedFrom map[addrs.AbsResourceInstance]addrs.AbsResourceInstance
@@ -617,7 +623,10 @@ func (w *walker) refreshProvider(ctx context.Context, n *node, p providers.Provi
 		if w.providerKeyForAddr(po.provider, a.Resource.Type) != n.key {
 			continue
 		}
-		raw, _ := po.value.UnmarkDeep()
+		raw := po.value
+		if raw.ContainsMarked() {
+			raw, _ = raw.UnmarkDeep()
+		}
 		items = append(items, providers.DiscoverItem{Type: a.Resource.Type, Prior: raw})
 		addrsList = append(addrsList, a)
 	}
@@ -639,6 +648,9 @@ func (w *walker) refreshProvider(ctx context.Context, n *node, p providers.Provi
 		if r.Diagnostics.HasErrors() {
 			diags = append(diags, w.providerDiags(r.Diagnostics, n.rng, a.String())...)
 			continue
+		}
+		if r.Current != cty.NilVal && rawEqual(r.Current, items[i].Prior) {
+			continue // unchanged: keep the prior value and its marks
 		}
 		rs, _ := w.ps.resourceSchema(providerNameOf(po.provider, a.Resource.Type), a.Resource.Type, false)
 		cur := r.Current

@@ -1,7 +1,3 @@
-// Package cli is the steward command line: it parses arguments, calls the
-// engine and hands results to internal/ui. Each command lives in its own
-// file with an Options struct, a NewCmdX constructor and a short run
-// function, so that tests can check flag handling without running anything.
 package cli
 
 import (

@@ -49,6 +49,7 @@ Exit codes:
 		NewCmdOutput(f, nil),
 		NewCmdState(f),
 		NewCmdImport(f, nil),
+		NewCmdGraph(f, nil),
 		NewCmdProviders(f),
 	)
 	return root
