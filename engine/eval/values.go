@@ -70,11 +70,59 @@ func rawEqual(a, b cty.Value) bool {
 	if !a.IsWhollyKnown() || !b.IsWhollyKnown() {
 		return false
 	}
+	return structEqual(a, b)
+}
+
+// structEqual compares two known, unmarked values. cty's Equals sorts
+// attribute names and allocates an iterator at every level; this walk does
+// neither, and it is the comparison every object of every plan goes
+// through.
+func structEqual(a, b cty.Value) bool {
 	if a.IsNull() || b.IsNull() {
 		return a.IsNull() && b.IsNull()
 	}
-	if !a.Type().Equals(b.Type()) {
+	ty := a.Type()
+	if !ty.Equals(b.Type()) {
 		return false
+	}
+	switch {
+	case ty == cty.String:
+		return a.AsString() == b.AsString()
+	case ty == cty.Bool:
+		return a.True() == b.True()
+	case ty == cty.Number:
+		return a.AsBigFloat().Cmp(b.AsBigFloat()) == 0
+	case ty.IsObjectType():
+		for name := range ty.AttributeTypes() {
+			if !structEqual(a.GetAttr(name), b.GetAttr(name)) {
+				return false
+			}
+		}
+		return true
+	case ty.IsListType() || ty.IsTupleType():
+		n := a.LengthInt()
+		if n != b.LengthInt() {
+			return false
+		}
+		for i := 0; i < n; i++ {
+			k := cty.NumberIntVal(int64(i))
+			if !structEqual(a.Index(k), b.Index(k)) {
+				return false
+			}
+		}
+		return true
+	case ty.IsMapType():
+		if a.LengthInt() != b.LengthInt() {
+			return false
+		}
+		bm := b.AsValueMap()
+		for k, av := range a.AsValueMap() {
+			bv, ok := bm[k]
+			if !ok || !structEqual(av, bv) {
+				return false
+			}
+		}
+		return true
 	}
 	eq := a.Equals(b)
 	return eq.IsKnown() && eq.True()

@@ -218,10 +218,11 @@ func (w *walker) loadPrior() hcl.Diagnostics {
 			continue
 		}
 		abs := addrs.AbsResource{Module: mi, Resource: addrs.Resource{Mode: addrs.ManagedMode, Type: r.Type, Name: r.Name}}
+		dec := &state.ValueDecoder{}
 		decoded := make([]cty.Value, len(r.Instances))
 		errs := make([]error, len(r.Instances))
 		parallelFor(len(r.Instances), func(i int) {
-			decoded[i], errs[i] = state.DecodeValue(r.Instances[i].Attributes, rs.ImpliedType(), r.Instances[i].Sensitive)
+			decoded[i], errs[i] = dec.Decode(r.Instances[i].Attributes, rs.ImpliedType(), r.Instances[i].Sensitive)
 		})
 		for i, inst := range r.Instances {
 			v, err := decoded[i], errs[i]

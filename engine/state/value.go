@@ -130,12 +130,16 @@ func outermostPaths(paths []AttributePath) []AttributePath {
 // since their values were never stored. An empty raw decodes to a null of
 // ty.
 func DecodeValue(raw json.RawMessage, ty cty.Type, sens []SensitiveAttribute) (cty.Value, error) {
+	return decodeValue(&ValueDecoder{}, raw, ty, sens)
+}
+
+func decodeValue(d *ValueDecoder, raw json.RawMessage, ty cty.Type, sens []SensitiveAttribute) (cty.Value, error) {
 	var v cty.Value
 	if len(strings.TrimSpace(string(raw))) == 0 {
 		v = cty.NullVal(ty)
 	} else {
 		var err error
-		v, err = ctyjson.Unmarshal(raw, ty)
+		v, err = d.decodeJSON(raw, ty)
 		if err != nil {
 			return cty.NilVal, fmt.Errorf("decoding value as %s: %w", ty.FriendlyName(), err)
 		}
