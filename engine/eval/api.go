@@ -122,6 +122,7 @@ func Apply(ctx context.Context, opts Options, p *plan.Plan) (*state.State, hcl.D
 	err := w.run(ctx, g)
 	if err == nil {
 		w.addDiags(w.flushAll(ctx))
+		w.addDiags(w.deleteOldObjects(ctx))
 	}
 	diags = append(diags, w.diags...)
 	if err != nil {

@@ -42,6 +42,7 @@ func (w *walker) applyInstances(ctx context.Context, n *node, p providers.Provid
 	}
 
 	items, refs := buildItems(rs, insts)
+	w.deferOldObjects(n, insts)
 	if len(items) > 0 && w.canStage(insts) {
 		w.stage(n, p, insts, items, refs)
 		return diags
@@ -96,8 +97,9 @@ func buildItems(rs *schema.Resource, insts []*instancePlan) ([]providers.ApplyIt
 			add(ip, providers.Delete)
 			add(ip, providers.Create)
 		case plan.CreateThenDelete:
+			// The old object goes only after everything that used it has
+			// moved to the new one: see deferOldObjects.
 			add(ip, providers.Create)
-			add(ip, providers.Delete)
 		}
 	}
 	return items, refs
@@ -199,6 +201,7 @@ func (w *walker) recordResults(n *node, insts []*instancePlan, refs []itemRef, r
 		}
 		if failed && ip.change.Action == plan.CreateThenDelete && !tainted && !exists {
 			final, exists = ip.change.Before, true
+			w.cancelOldObject(ip)
 		}
 		ip.final = final
 		if ip.config == cty.NilVal && !exists {
@@ -346,4 +349,76 @@ func (w *walker) recordInstance(n *node, ip *instancePlan, v cty.Value, tainted 
 	}
 	w.applied[ip.addr] = true
 	return nil
+}
+
+// oldObject is the object a create_before_destroy replacement leaves behind
+// until the end of the apply.
+type oldObject struct {
+	n  *node
+	ip *instancePlan
+}
+
+func (w *walker) deferOldObjects(n *node, insts []*instancePlan) {
+	w.stageMu.Lock()
+	defer w.stageMu.Unlock()
+	for _, ip := range insts {
+		if ip.change.Action == plan.CreateThenDelete {
+			w.oldObjects = append(w.oldObjects, oldObject{n: n, ip: ip})
+		}
+	}
+}
+
+func (w *walker) cancelOldObject(ip *instancePlan) {
+	w.stageMu.Lock()
+	defer w.stageMu.Unlock()
+	for i, o := range w.oldObjects {
+		if o.ip == ip {
+			w.oldObjects = append(w.oldObjects[:i:i], w.oldObjects[i+1:]...)
+			return
+		}
+	}
+}
+
+// deleteOldObjects deletes, in one batch per provider and in reverse
+// order, the objects that create_before_destroy replacements superseded.
+// Their replacements are already in state; an old object that cannot be
+// deleted is reported with its id so that it can be removed by hand.
+func (w *walker) deleteOldObjects(ctx context.Context) hcl.Diagnostics {
+	w.stageMu.Lock()
+	olds := w.oldObjects
+	w.oldObjects = nil
+	w.stageMu.Unlock()
+	byProvider := map[nodeKey][]oldObject{}
+	var order []nodeKey
+	for i := len(olds) - 1; i >= 0; i-- {
+		o := olds[i]
+		if _, seen := byProvider[o.n.providerKey]; !seen {
+			order = append(order, o.n.providerKey)
+		}
+		byProvider[o.n.providerKey] = append(byProvider[o.n.providerKey], o)
+	}
+	var diags hcl.Diagnostics
+	for _, pk := range order {
+		list := byProvider[pk]
+		items := make([]providers.ApplyItem, len(list))
+		refs := make([]itemRef, len(list))
+		for i, o := range list {
+			prior, _ := o.ip.change.Before.UnmarkDeep()
+			rs := o.n.resourceSchema
+			items[i] = providers.ApplyItem{Address: o.ip.addr.String() + " (old object)", Type: o.ip.addr.Resource.Type, Action: providers.Delete,
+				Prior: prior, Planned: cty.NullVal(rs.ImpliedType()), Config: cty.NullVal(rs.ImpliedType())}
+			refs[i] = itemRef{o.ip, providers.Delete}
+		}
+		results := w.callProvider(ctx, list[0].n, w.ps.get(pk), items, refs, &diags)
+		for i, res := range results {
+			if res.Diagnostics.HasErrors() {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Old object not deleted",
+					Detail:   fmt.Sprintf("%s was replaced (create_before_destroy), but deleting the old object failed: %s. The new object is in state; the old one still exists and must be removed by hand.", list[i].ip.addr, res.Diagnostics.Err()),
+				})
+			}
+		}
+	}
+	return diags
 }

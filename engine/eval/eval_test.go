@@ -15,6 +15,7 @@ import (
 	"github.com/stewardhq/steward/engine/state"
 	"github.com/stewardhq/steward/providers"
 	"github.com/stewardhq/steward/providers/builtin"
+	"github.com/stewardhq/steward/schema"
 )
 
 var testKey = []byte("0123456789abcdef0123456789abcdef")
@@ -339,5 +340,31 @@ resource "steward_data" "b" {
 	dot := buf.String()
 	if !strings.Contains(dot, `n2 [label="steward_data.b"]`) || !strings.Contains(dot, `n1 [label="steward_data.a"]`) || !strings.Contains(dot, "n2 -> n1;") {
 		t.Fatalf("graph lacks the b -> a edge:\n%s", buf.String())
+	}
+}
+
+func TestSensitiveFunctions(t *testing.T) {
+	h := newHarness(t, map[string]string{"main.st.hcl": `
+resource "steward_data" "a" {
+  input = sensitive("s3cret-community")
+}
+output "len" {
+  value = nonsensitive(length(steward_data.a.input))
+}
+`})
+	p := h.mustPlan(PlanOptions{})
+	for _, c := range p.Changes {
+		if !c.After.GetAttr("input").HasMark(schema.Sensitive) {
+			t.Fatalf("input should be sensitive")
+		}
+	}
+	h.mustApply(p)
+	raw, _ := state.Marshal(h.st)
+	if strings.Contains(string(raw), "s3cret-community") {
+		t.Fatal("secret in state")
+	}
+	v, err := h.st.Outputs["len"].Decode()
+	if err != nil || v.AsBigFloat().String() != "16" {
+		t.Fatalf("len output = %#v, %v", v, err)
 	}
 }

@@ -163,3 +163,52 @@ resource "steward_data" "route" {
 		t.Fatalf("not converged: %v", actions(p))
 	}
 }
+
+// orderProvider records the order of applied items.
+type orderProvider struct {
+	providers.Provider
+	log *[]string
+}
+
+func (o orderProvider) ApplyChanges(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+	for _, it := range req.Items {
+		*o.log = append(*o.log, it.Action.String()+" "+it.Address)
+	}
+	return o.Provider.ApplyChanges(ctx, req)
+}
+
+func TestCreateBeforeDestroyDeletesOldObjectLast(t *testing.T) {
+	files := map[string]string{"main.st.hcl": `
+variable "v" { default = "1" }
+resource "steward_data" "a" {
+  triggers_replace = var.v
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+resource "steward_data" "b" {
+  input = steward_data.a.id
+}
+`}
+	h := newHarness(t, files)
+	var log []string
+	h.reg = providers.NewRegistry(map[string]providers.Factory{"steward": func() (providers.Provider, error) {
+		p, err := builtin.New()
+		return orderProvider{p, &log}, err
+	}})
+	h.mustApply(h.mustPlan(PlanOptions{}))
+	log = nil
+	h.vars = []config.VarArg{{Assignment: "v=2"}}
+	p := h.mustPlan(PlanOptions{})
+	if a := actions(p); a["steward_data.a"] != plan.CreateThenDelete || a["steward_data.b"] != plan.Update {
+		t.Fatalf("actions %v", a)
+	}
+	h.mustApply(p)
+	want := []string{"create steward_data.a", "update steward_data.b", "delete steward_data.a (old object)"}
+	if strings.Join(log, "; ") != strings.Join(want, "; ") {
+		t.Fatalf("order:\n got %v\nwant %v", log, want)
+	}
+	if p := h.mustPlan(PlanOptions{}); p.HasChanges() {
+		t.Fatalf("not converged: %v", actions(p))
+	}
+}

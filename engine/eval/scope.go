@@ -142,6 +142,10 @@ func (v *values) functions(dir string) map[string]function.Function {
 	f, ok := v.funcs[dir]
 	if !ok {
 		f = funcs.Functions(dir)
+		// These two know the engine's sensitive mark, which the function
+		// library does not.
+		f["sensitive"] = sensitiveFunc
+		f["nonsensitive"] = nonsensitiveFunc
 		v.funcs[dir] = f
 	}
 	return f

@@ -110,6 +110,7 @@ type walker struct {
 
 	stageMu    sync.Mutex
 	staged     map[nodeKey]*stagedBatch
+	oldObjects []oldObject
 	closureMu  sync.Mutex
 	closures   map[nodeKey]map[nodeKey]struct{}
 	applyGraph *graph.Graph[nodeKey]
