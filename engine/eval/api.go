@@ -292,7 +292,13 @@ func (w *walker) applyMoved() hcl.Diagnostics {
 	for _, m := range w.opts.Config.Root.AllModules() {
 		for _, mv := range m.Moved {
 			if mv.From.Resource == nil {
-				continue // module moves: not yet supported, reported below
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagWarning,
+					Summary:  "Moving whole modules is not supported yet",
+					Detail:   fmt.Sprintf("The moved block from %s to %s is ignored. Write one moved block per resource inside the module instead.", mv.From, mv.To),
+					Subject:  mv.DeclRange.Ptr(),
+				})
+				continue
 			}
 			from := mv.From
 			to := mv.To

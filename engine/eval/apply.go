@@ -119,11 +119,16 @@ func (w *walker) callProvider(ctx context.Context, n *node, p providers.Provider
 		}
 		return results
 	}
-	for _, r := range refs {
-		w.hooks.PreApply(r.ip.addr, r.ip.change.Action)
+	for i, r := range refs {
+		if i == 0 || refs[i-1].ip != r.ip {
+			w.hooks.PreApply(r.ip.addr, r.ip.change.Action)
+		}
 	}
 	start := time.Now()
-	resp := p.ApplyChanges(ctx, providers.ApplyRequest{Items: items})
+	// A change that has started is allowed to finish even when the user
+	// interrupts the run: stopping a device mid-session is what leaves
+	// things half-done. Interruption stops new changes from starting.
+	resp := p.ApplyChanges(context.WithoutCancel(ctx), providers.ApplyRequest{Items: items})
 	elapsed := time.Since(start)
 	*diags = append(*diags, w.providerDiags(resp.Diagnostics, n.rng, "applying "+n.key.String())...)
 	if len(resp.Results) == len(items) {

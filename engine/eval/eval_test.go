@@ -368,3 +368,92 @@ output "len" {
 		t.Fatalf("len output = %#v, %v", v, err)
 	}
 }
+
+func TestMovedAndImport(t *testing.T) {
+	h := newHarness(t, map[string]string{"main.st.hcl": `
+resource "steward_data" "old" {
+  input = "x"
+}
+`})
+	h.mustApply(h.mustPlan(PlanOptions{}))
+	if err := os.WriteFile(filepath.Join(h.dir, "main.st.hcl"), []byte(`
+resource "steward_data" "new" {
+  input = "x"
+}
+moved {
+  from = steward_data.old
+  to   = steward_data.new
+}
+resource "steward_data" "adopted" {}
+import {
+  to = steward_data.adopted
+  id = "abc123"
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := h.mustPlan(PlanOptions{})
+	var moved, imported *plan.ResourceChange
+	for _, c := range p.Changes {
+		switch c.Addr.String() {
+		case "steward_data.new":
+			moved = c
+		case "steward_data.adopted":
+			imported = c
+		}
+	}
+	if moved == nil || moved.Action != plan.NoOp || moved.PrevAddr == nil || moved.PrevAddr.String() != "steward_data.old" {
+		t.Fatalf("moved change: %#v", moved)
+	}
+	if imported == nil || imported.ImportID != "abc123" || imported.Action != plan.NoOp {
+		t.Fatalf("import change: %#v", imported)
+	}
+	if s := p.Summary(); s.Destroy != 0 || s.Add != 0 || s.Import != 1 {
+		t.Fatalf("summary %+v", s)
+	}
+	h.mustApply(p)
+	if h.st.Resource("", state.ModeManaged, "steward_data", "old") != nil {
+		t.Fatal("old address still in state")
+	}
+	inst := h.st.Resource("", state.ModeManaged, "steward_data", "adopted")
+	if inst == nil || inst.Instances[0].ID != "abc123" {
+		t.Fatalf("adopted object not in state: %#v", inst)
+	}
+	if p := h.mustPlan(PlanOptions{}); p.HasChanges() {
+		t.Fatalf("not converged: %v", actions(p))
+	}
+}
+
+func TestSecretInputKeepsIDVisible(t *testing.T) {
+	h := newHarness(t, map[string]string{"main.st.hcl": `
+variable "secret" {
+  default   = "hunter2-long"
+  sensitive = true
+}
+resource "steward_data" "s" {
+  input = var.secret
+}
+output "id" {
+  value = steward_data.s.id
+}
+`})
+	p := h.mustPlan(PlanOptions{})
+	h.mustApply(p)
+	inst := h.st.Resource("", state.ModeManaged, "steward_data", "s").Instances[0]
+	if inst.ID == "" || !strings.Contains(string(inst.Attributes), inst.ID) {
+		t.Fatalf("the id must be stored in clear: %s", inst.Attributes)
+	}
+	if strings.Contains(string(inst.Attributes), "hunter2") {
+		t.Fatal("secret in state")
+	}
+	before := h.st.DeepCopy()
+	p2 := h.mustPlan(PlanOptions{})
+	if p2.HasChanges() {
+		t.Fatalf("not converged: %v", actions(p2))
+	}
+	h.mustApply(p2)
+	after := h.st.Resource("", state.ModeManaged, "steward_data", "s").Instances[0]
+	if after.ID != inst.ID || !h.st.Equal(before) {
+		t.Fatalf("a no-change apply changed the state: id %q -> %q", inst.ID, after.ID)
+	}
+}

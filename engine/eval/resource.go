@@ -528,6 +528,9 @@ func (w *walker) resourceDepsAbs(n *node, mi addrs.ModuleInstance) []addrs.AbsRe
 // visitOrphan deletes the objects of a resource that left the configuration.
 func (w *walker) visitOrphan(ctx context.Context, n *node) hcl.Diagnostics {
 	abs := n.orphan
+	if len(w.priorByResource[abs]) == 0 {
+		return nil // every object moved to an address in the configuration
+	}
 	pname := providerNameOf(w.prior[abs.Instance(w.priorByResource[abs][0])].provider, abs.Resource.Type)
 	rs, err := w.ps.resourceSchema(pname, abs.Resource.Type, false)
 	if err != nil {

@@ -1,6 +1,8 @@
 package eval
 
 import (
+	"strings"
+
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stewardhq/steward/engine/addrs"
@@ -154,11 +156,24 @@ func remark(rs *schema.Resource, to, from cty.Value) cty.Value {
 			to = rs.MarkSensitive(to)
 		}
 		if len(pvms) > 0 && from.Type().IsObjectType() && !to.IsNull() && to.IsKnown() && to.Type().IsObjectType() {
-			// A provider may derive computed values from secrets it was
-			// given (steward_data copies input to output); without marks
-			// on its answer, treat every computed value as secret too.
+			// A provider may hand back secrets it was given in computed
+			// attributes (steward_data copies input to output), and its
+			// answer carries no marks: a computed attribute that contains
+			// a configured secret is secret too.
+			var secrets []cty.Value
+			for _, pvm := range pvms {
+				if _, ok := pvm.Marks[schema.Sensitive]; !ok {
+					continue
+				}
+				if sv, err := pvm.Path.Apply(from); err == nil {
+					sv, _ = sv.UnmarkDeep()
+					if sv.IsWhollyKnown() && !sv.IsNull() {
+						secrets = append(secrets, sv)
+					}
+				}
+			}
 			for name, a := range rs.Attributes {
-				if a.Computed && !a.Optional && to.Type().HasAttribute(name) {
+				if a.Computed && !a.Optional && to.Type().HasAttribute(name) && containsSecret(to.GetAttr(name), secrets) {
 					to = setPath(to, cty.GetAttrPath(name), to.GetAttr(name).Mark(schema.Sensitive))
 				}
 			}
@@ -190,3 +205,30 @@ func aggregate(mode expansionMode, keys []addrs.InstanceKey, vals map[addrs.Inst
 }
 
 func sensitiveMark() any { return schema.Sensitive }
+
+// containsSecret reports whether v, or any part of it, equals one of the
+// secrets or (for strings) embeds one.
+func containsSecret(v cty.Value, secrets []cty.Value) bool {
+	if len(secrets) == 0 || !v.IsKnown() || v.IsNull() {
+		return false
+	}
+	found := false
+	raw, _ := v.UnmarkDeep()
+	_ = cty.Walk(raw, func(_ cty.Path, part cty.Value) (bool, error) {
+		if found || !part.IsKnown() || part.IsNull() {
+			return false, nil
+		}
+		for _, s := range secrets {
+			if rawEqual(part, s) {
+				found = true
+				return false, nil
+			}
+			if part.Type() == cty.String && s.Type() == cty.String && len(s.AsString()) >= 4 && strings.Contains(part.AsString(), s.AsString()) {
+				found = true
+				return false, nil
+			}
+		}
+		return true, nil
+	})
+	return found
+}

@@ -148,8 +148,9 @@ func applyRun(opts *ApplyOptions) error {
 	defer op.close()
 
 	if saved != nil {
-		if err := checkSavedPlan(saved, op); err != nil {
-			return err
+		if d := checkSavedPlan(saved, op); d != nil {
+			op.diags = append(op.diags, d)
+			return op.fail()
 		}
 		p = saved
 	} else {
@@ -208,20 +209,23 @@ func applyRun(opts *ApplyOptions) error {
 // checkSavedPlan refuses a saved plan that no longer describes what apply
 // would do: made against another state, from other configuration or
 // variable values, or left incomplete by errors.
-func checkSavedPlan(p *plan.Plan, op *operation) error {
+func checkSavedPlan(p *plan.Plan, op *operation) *hcl.Diagnostic {
 	lineage, serial := "", uint64(0)
 	if op.prior != nil {
 		lineage, serial = op.prior.Lineage, op.prior.Serial
 	}
+	refuse := func(summary, detail string) *hcl.Diagnostic {
+		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail}
+	}
 	switch {
 	case p.StateLineage != lineage && p.StateLineage != "" && lineage != "":
-		return errors.New("Saved plan is stale: it was made against a different state (another lineage), so it cannot be applied here. Make a new plan")
+		return refuse("Saved plan is stale", "The plan was made against a different state (another lineage), so it cannot be applied here. Make a new plan.")
 	case p.StateLineage != lineage || p.StateSerial != serial:
-		return fmt.Errorf("Saved plan is stale: the state changed since the plan was made (the plan was made against state serial %d, the state is now at serial %d). Make a new plan and review it", p.StateSerial, serial)
+		return refuse("Saved plan is stale", fmt.Sprintf("The state changed since the plan was made: the plan was made against state serial %d, and the state is now at serial %d. Make a new plan and review it.", p.StateSerial, serial))
 	case p.ConfigDigest == "" || p.ConfigDigest != eval.ConfigDigest(op.cfg, op.vars, op.key):
-		return errors.New("the configuration or the variable values changed since the plan was made, so the saved plan may no longer do what was reviewed. Make a new plan (give the same -var and -var-file options to apply as to plan)")
+		return refuse("Saved plan does not match the configuration", "The configuration or the variable values changed since the plan was made, so the plan may no longer do what was reviewed. Make a new plan; apply needs the same -var and -var-file options as plan.")
 	case !p.Complete:
-		return errors.New("the saved plan is incomplete: planning stopped on errors. Fix them and make a new plan")
+		return refuse("Saved plan is incomplete", "Planning stopped on errors, so the plan does not cover everything. Fix the errors and make a new plan.")
 	}
 	return nil
 }

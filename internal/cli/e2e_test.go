@@ -288,7 +288,7 @@ func TestE2ESavedPlan(t *testing.T) {
 	}
 	edited := steward(t, dir, "apply", "-var=n=3", "third.plan")
 	expectCode(t, edited, ExitError)
-	expectContains(t, edited, "configuration or the variable values changed")
+	expectContains(t, edited, "Saved plan does not match the configuration")
 
 	// So do different variable values.
 	if r := steward(t, dir, "plan", "-out=fourth.plan", "-var=n=3"); r.code != ExitOK {

@@ -31,7 +31,10 @@ var ExitCodes = []struct {
 // to the command's --help.
 type FlagError struct{ Err error }
 
+// Error returns the problem's description.
 func (e *FlagError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
 func (e *FlagError) Unwrap() error { return e.Err }
 
 // flagErrorf builds a FlagError.
@@ -44,6 +47,7 @@ func flagErrorf(format string, args ...any) error {
 // -detailed-exitcode); Main prints nothing more.
 type SilentError struct{ Code int }
 
+// Error names the exit status; Main never prints it.
 func (e *SilentError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
 // errSilent is a SilentError for a failure already reported.

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -188,15 +186,4 @@ func (op *operation) persist(ctx context.Context, next *state.State) error {
 		}
 	}
 	return fmt.Errorf("saving the state failed, and so did saving a copy: %w. What this run did is not recorded; run `steward plan` to see where things stand", err)
-}
-
-// relPath shortens a path for messages when it is inside the working
-// directory.
-func relPath(p string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if r, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(r, "..") {
-			return r
-		}
-	}
-	return p
 }
