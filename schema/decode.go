@@ -29,42 +29,78 @@ func (b *Block) validateValues(body hcl.Body, val cty.Value) hcl.Diagnostics {
 		if a.Validate == nil || v.IsNull() || !v.IsWhollyKnown() {
 			return v
 		}
-		uv, _ := v.UnmarkDeep()
-		if err := a.Validate(uv); err != nil {
-			rng := SourceRange(body, b, path)
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid value",
-				Detail:   fmt.Sprintf("The value of %s is not valid: %s.", FormatPath(path), err),
-				Subject:  rng.Ptr(),
-			})
+		uv, marks := v.UnmarkDeep()
+		err := a.Validate(uv)
+		if err == nil {
+			return v
 		}
+		detail := fmt.Sprintf("The value of %s is not valid: %s.", FormatPath(path), err)
+		if _, secret := marks[Sensitive]; secret || a.Sensitive || a.WriteOnly {
+			// The validator's message may quote the value.
+			detail = fmt.Sprintf("The value of %s is not valid. The reason is not shown because the value is sensitive.", FormatPath(path))
+		}
+		rng := SourceRange(body, b, path)
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid value",
+			Detail:   detail,
+			Subject:  rng.Ptr(),
+		})
 		return v
 	})
 	return diags
 }
 
-// SourceRange finds the source of the attribute at path within body, falling
-// back to the closest enclosing block when the exact place is not known.
+// SourceRange finds the source of the attribute at path within body,
+// following nested blocks by their index or label, and falling back to the
+// closest enclosing block when the exact place is not known.
 func SourceRange(body hcl.Body, b *Block, path cty.Path) hcl.Range {
-	if len(path) == 1 {
-		if ga, ok := path[0].(cty.GetAttrStep); ok {
-			if _, ok := b.Attributes[ga.Name]; ok {
-				return hcldec.SourceRange(body, &hcldec.AttrSpec{Name: ga.Name, Type: cty.DynamicPseudoType})
-			}
-		}
+	if len(path) == 0 {
+		return body.MissingItemRange()
 	}
-	if len(path) > 0 {
-		if ga, ok := path[0].(cty.GetAttrStep); ok {
-			if _, ok := b.BlockTypes[ga.Name]; ok {
-				content, _, _ := body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: ga.Name}}})
-				if content != nil && len(content.Blocks) > 0 {
-					return content.Blocks[0].DefRange
+	ga, ok := path[0].(cty.GetAttrStep)
+	if !ok {
+		return body.MissingItemRange()
+	}
+	if _, ok := b.Attributes[ga.Name]; ok {
+		return hcldec.SourceRange(body, &hcldec.AttrSpec{Name: ga.Name, Type: cty.DynamicPseudoType})
+	}
+	nb, ok := b.BlockTypes[ga.Name]
+	if !ok {
+		return body.MissingItemRange()
+	}
+	hdr := hcl.BlockHeaderSchema{Type: ga.Name}
+	if nb.Nesting == NestingMap {
+		hdr.LabelNames = []string{"key"}
+	}
+	content, _, _ := body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{hdr}})
+	if content == nil || len(content.Blocks) == 0 {
+		return body.MissingItemRange()
+	}
+	blk := content.Blocks[0]
+	rest := path[1:]
+	if nb.Nesting != NestingSingle && len(rest) > 0 {
+		if idx, ok := rest[0].(cty.IndexStep); ok {
+			switch {
+			case nb.Nesting == NestingList && idx.Key.Type() == cty.Number:
+				i, _ := idx.Key.AsBigFloat().Int64()
+				if i >= 0 && int(i) < len(content.Blocks) {
+					blk = content.Blocks[i]
+				}
+			case nb.Nesting == NestingMap && idx.Key.Type() == cty.String:
+				for _, cb := range content.Blocks {
+					if len(cb.Labels) > 0 && cb.Labels[0] == idx.Key.AsString() {
+						blk = cb
+					}
 				}
 			}
 		}
+		rest = rest[1:]
 	}
-	return body.MissingItemRange()
+	if len(rest) == 0 {
+		return blk.DefRange
+	}
+	return SourceRange(blk.Body, &nb.Block, rest)
 }
 
 // FormatPath renders a cty path the way users write it: `keep.daily`,

@@ -223,6 +223,9 @@ func (b *Block) InternalValidate() error {
 		if _, clash := b.Attributes[name]; clash {
 			return fmt.Errorf("%q is both an attribute and a block type", name)
 		}
+		if nb.Nesting == NestingMap && (nb.MinItems != 0 || nb.MaxItems != 0) {
+			return fmt.Errorf("block %q: MinItems and MaxItems are not supported for map blocks", name)
+		}
 		if err := nb.Block.InternalValidate(); err != nil {
 			return fmt.Errorf("block %q: %w", name, err)
 		}

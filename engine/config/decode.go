@@ -187,25 +187,9 @@ func decodeResource(b *hcl.Block) (*Resource, hcl.Diagnostics) {
 	content, remain, cdiags := b.Body.PartialContent(resourceSchema)
 	diags = append(diags, cdiags...)
 	r.Config = remain
-	if a, ok := content.Attributes["count"]; ok {
-		r.Count = a.Expr
-	}
-	if a, ok := content.Attributes["for_each"]; ok {
-		r.ForEach = a.Expr
-		if r.Count != nil {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid combination of count and for_each",
-				Detail:   "A resource can use count or for_each, not both: count makes numbered instances, for_each makes one instance per key.",
-				Subject:  a.NameRange.Ptr(),
-			})
-		}
-	}
-	if a, ok := content.Attributes["depends_on"]; ok {
-		deps, ddiags := decodeDependsOn(a)
-		diags = append(diags, ddiags...)
-		r.DependsOn = deps
-	}
+	var mdiags hcl.Diagnostics
+	r.Count, r.ForEach, r.DependsOn, mdiags = decodeMeta(content, "resource")
+	diags = append(diags, mdiags...)
 	if a, ok := content.Attributes["provider"]; ok {
 		ref, pdiags := decodeProviderRef(a.Expr)
 		diags = append(diags, pdiags...)
@@ -257,6 +241,30 @@ func decodeResource(b *hcl.Block) (*Resource, hcl.Diagnostics) {
 		}
 	}
 	return r, diags
+}
+
+// decodeMeta reads the meta-arguments resources and module calls share.
+func decodeMeta(content *hcl.BodyContent, kind string) (count, forEach hcl.Expression, dependsOn []hcl.Traversal, diags hcl.Diagnostics) {
+	if a, ok := content.Attributes["count"]; ok {
+		count = a.Expr
+	}
+	if a, ok := content.Attributes["for_each"]; ok {
+		forEach = a.Expr
+		if count != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid combination of count and for_each",
+				Detail:   fmt.Sprintf("A %s can use count or for_each, not both: count makes numbered instances, for_each makes one instance per key.", kind),
+				Subject:  a.NameRange.Ptr(),
+			})
+		}
+	}
+	if a, ok := content.Attributes["depends_on"]; ok {
+		var ddiags hcl.Diagnostics
+		dependsOn, ddiags = decodeDependsOn(a)
+		diags = append(diags, ddiags...)
+	}
+	return count, forEach, dependsOn, diags
 }
 
 func decodeConstBool(a *hcl.Attribute, dst *bool) hcl.Diagnostics {
@@ -486,25 +494,9 @@ func decodeModuleCall(b *hcl.Block) (*ModuleCall, hcl.Diagnostics) {
 			c.Source = ""
 		}
 	}
-	if a, ok := content.Attributes["count"]; ok {
-		c.Count = a.Expr
-	}
-	if a, ok := content.Attributes["for_each"]; ok {
-		c.ForEach = a.Expr
-		if c.Count != nil {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid combination of count and for_each",
-				Detail:   "A module call can use count or for_each, not both.",
-				Subject:  a.NameRange.Ptr(),
-			})
-		}
-	}
-	if a, ok := content.Attributes["depends_on"]; ok {
-		deps, ddiags := decodeDependsOn(a)
-		diags = append(diags, ddiags...)
-		c.DependsOn = deps
-	}
+	var mdiags hcl.Diagnostics
+	c.Count, c.ForEach, c.DependsOn, mdiags = decodeMeta(content, "module call")
+	diags = append(diags, mdiags...)
 	if a, ok := content.Attributes["providers"]; ok {
 		pairs, pdiags := hcl.ExprMap(a.Expr)
 		diags = append(diags, pdiags...)

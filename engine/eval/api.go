@@ -102,6 +102,11 @@ func Apply(ctx context.Context, opts Options, p *plan.Plan) (*state.State, hcl.D
 	w.recorded = map[addrs.AbsResourceInstance]*plan.ResourceChange{}
 	for _, c := range p.Changes {
 		w.recorded[c.Addr] = c
+		if c.Action == plan.Create {
+			// The object may be in state but gone from the real world
+			// (discovery found it deleted): the plan's view wins.
+			w.forgetPrior(c.Addr)
+		}
 		if c.Before == cty.NilVal || c.Before.IsNull() || c.Action == plan.Read {
 			continue
 		}
@@ -135,6 +140,7 @@ func Apply(ctx context.Context, opts Options, p *plan.Plan) (*state.State, hcl.D
 
 func applyRefreshOnly(opts Options, p *plan.Plan, st *state.State) (*state.State, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
+	ps := newProviderSet(opts.Registry)
 	for _, d := range p.Drift {
 		a := d.Addr
 		r := st.Resource(a.Module.String(), state.ModeManaged, a.Resource.Type, a.Resource.Name)
@@ -148,7 +154,12 @@ func applyRefreshOnly(opts Options, p *plan.Plan, st *state.State) (*state.State
 			}
 			continue
 		}
-		raw, sens, err := state.EncodeValue(d.After, d.After.Type(), opts.HashKey)
+		rs, err := ps.resourceSchema(providerNameOf(d.Provider, a.Resource.Type), a.Resource.Type, false)
+		if err != nil {
+			diags = append(diags, stateError(err.Error()))
+			continue
+		}
+		raw, sens, err := state.EncodeValue(d.After, rs.ImpliedType(), opts.HashKey)
 		if err != nil {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot record object in state", Detail: fmt.Sprintf("%s: %s.", a, err)})
 			continue
@@ -321,6 +332,25 @@ func (w *walker) applyMoved() hcl.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// forgetPrior drops an object from the walk's prior objects.
+func (w *walker) forgetPrior(a addrs.AbsResourceInstance) {
+	if _, ok := w.prior[a]; !ok {
+		return
+	}
+	delete(w.prior, a)
+	abs := a.ContainingResource()
+	keys := w.priorByResource[abs]
+	for i, k := range keys {
+		if k == a.Key {
+			w.priorByResource[abs] = append(keys[:i:i], keys[i+1:]...)
+			break
+		}
+	}
+	if len(w.priorByResource[abs]) == 0 {
+		delete(w.priorByResource, abs)
+	}
 }
 
 func (w *walker) moved(from, to addrs.AbsResourceInstance) {

@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
@@ -110,11 +111,14 @@ resource "steward_data" "keep" {
 // countingProvider counts ApplyChanges calls and their items.
 type countingProvider struct {
 	providers.Provider
+	mu    *sync.Mutex
 	calls *[]int
 }
 
 func (c countingProvider) ApplyChanges(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+	c.mu.Lock()
 	*c.calls = append(*c.calls, len(req.Items))
+	c.mu.Unlock()
 	for i, it := range req.Items {
 		for _, d := range it.DependsOn {
 			if d >= i {
@@ -143,10 +147,11 @@ resource "steward_data" "route" {
 }
 `}
 	h := newHarness(t, files)
+	var mu sync.Mutex
 	var calls []int
 	h.reg = providers.NewRegistry(map[string]providers.Factory{"steward": func() (providers.Provider, error) {
 		p, err := builtin.New()
-		return countingProvider{p, &calls}, err
+		return countingProvider{p, &mu, &calls}, err
 	}})
 	h.mustApply(h.mustPlan(PlanOptions{}))
 	calls = nil
@@ -167,13 +172,16 @@ resource "steward_data" "route" {
 // orderProvider records the order of applied items.
 type orderProvider struct {
 	providers.Provider
+	mu  *sync.Mutex
 	log *[]string
 }
 
 func (o orderProvider) ApplyChanges(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+	o.mu.Lock()
 	for _, it := range req.Items {
 		*o.log = append(*o.log, it.Action.String()+" "+it.Address)
 	}
+	o.mu.Unlock()
 	return o.Provider.ApplyChanges(ctx, req)
 }
 
@@ -191,10 +199,11 @@ resource "steward_data" "b" {
 }
 `}
 	h := newHarness(t, files)
+	var mu sync.Mutex
 	var log []string
 	h.reg = providers.NewRegistry(map[string]providers.Factory{"steward": func() (providers.Provider, error) {
 		p, err := builtin.New()
-		return orderProvider{p, &log}, err
+		return orderProvider{p, &mu, &log}, err
 	}})
 	h.mustApply(h.mustPlan(PlanOptions{}))
 	log = nil

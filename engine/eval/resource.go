@@ -227,8 +227,14 @@ func (w *walker) planInstances(ctx context.Context, n *node, p providers.Provide
 		if ip.prior != nil {
 			priorVal = w.rehydrate(ip.prior, ip.config)
 		}
-		cfgRaw, _ := ip.config.UnmarkDeep()
 		priorRaw, _ := priorVal.UnmarkDeep()
+		if names := ignoredAttrs(n, priorRaw); len(names) > 0 {
+			// ignore_changes works on the configuration, before the
+			// provider plans: what the provider derives from an ignored
+			// argument stays as it is too.
+			ip.config = keepAttrs(ip.config, priorVal, names)
+		}
+		cfgRaw, _ := ip.config.UnmarkDeep()
 		items = append(items, providers.PlanItem{
 			Type: ip.addr.Resource.Type, Prior: priorRaw, Config: cfgRaw,
 			Proposed: proposedNew(rs, priorRaw, cfgRaw),
@@ -394,17 +400,6 @@ func (w *walker) decide(n *node, ip *instancePlan, priorRaw, planned cty.Value, 
 		ch.After = remark(rs, planned, ip.config)
 		return ch
 	}
-	if !priorRaw.IsNull() && planned.IsKnown() && !planned.IsNull() {
-		if lc.IgnoreAllChanges {
-			planned = keepAttrs(planned, priorRaw, nil)
-		} else if len(lc.IgnoreChanges) > 0 {
-			var names []string
-			for _, t := range lc.IgnoreChanges {
-				names = append(names, t.RootName())
-			}
-			planned = keepAttrs(planned, priorRaw, names)
-		}
-	}
 	// Computed secrets (an output derived from a secret input) are matched
 	// against the planned value's hashes, as the configuration lacks them.
 	priorRaw, _ = w.rehydrateFrom(priorRaw, ip.prior.hashes, planned).UnmarkDeep()
@@ -493,16 +488,46 @@ func (w *walker) writeOnlyChanged(rs *schema.Resource, ip *instancePlan) bool {
 	return false
 }
 
-// keepAttrs copies the named top-level attributes (all, if names is nil)
-// from prior into planned: lifecycle ignore_changes.
-func keepAttrs(planned, prior cty.Value, names []string) cty.Value {
-	attrs := planned.AsValueMap()
-	pattrs := prior.AsValueMap()
-	if names == nil {
-		for k := range attrs {
-			names = append(names, k)
+// ignoredAttrs lists the configurable attributes lifecycle ignore_changes
+// keeps at their prior values; none for a new object.
+func ignoredAttrs(n *node, prior cty.Value) []string {
+	lc := n.resource.Lifecycle
+	if prior.IsNull() || !prior.IsKnown() {
+		return nil
+	}
+	var names []string
+	if lc.IgnoreAllChanges {
+		for name, a := range n.resourceSchema.Attributes {
+			if a.Required || a.Optional {
+				names = append(names, name)
+			}
+		}
+		for name := range n.resourceSchema.BlockTypes {
+			names = append(names, name)
+		}
+		return names
+	}
+	for _, t := range lc.IgnoreChanges {
+		if len(t) == 0 {
+			continue
+		}
+		switch step := t[0].(type) {
+		case hcl.TraverseAttr:
+			names = append(names, step.Name)
+		case hcl.TraverseRoot:
+			names = append(names, step.Name)
 		}
 	}
+	return names
+}
+
+// keepAttrs copies the named top-level attributes from prior into cfg.
+func keepAttrs(cfg, prior cty.Value, names []string) cty.Value {
+	if cfg.IsNull() || !cfg.IsKnown() || !cfg.Type().IsObjectType() {
+		return cfg
+	}
+	attrs := cfg.AsValueMap()
+	pattrs := prior.AsValueMap()
 	for _, name := range names {
 		if pv, ok := pattrs[name]; ok {
 			if _, ok := attrs[name]; ok {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/stewardhq/steward/engine/addrs"
 )
 
 type keyKind uint8
@@ -40,6 +42,28 @@ func IntKey(i int) InstanceKey { return InstanceKey{kind: keyInt, i: i} }
 
 // StringKey returns the key of instance s of a for_each resource.
 func StringKey(s string) InstanceKey { return InstanceKey{kind: keyString, s: s} }
+
+// KeyFromAddr returns the state's form of an address's instance key.
+func KeyFromAddr(k addrs.InstanceKey) InstanceKey {
+	switch {
+	case k.IsInt():
+		return IntKey(k.Int())
+	case k.IsString():
+		return StringKey(k.Str())
+	}
+	return NoKey
+}
+
+// Addr returns k as an address's instance key, the inverse of KeyFromAddr.
+func (k InstanceKey) Addr() addrs.InstanceKey {
+	switch k.kind {
+	case keyInt:
+		return addrs.IntKey(k.i)
+	case keyString:
+		return addrs.StringKey(k.s)
+	}
+	return addrs.NoKey
+}
 
 // IsZero reports whether k is NoKey. encoding/json's omitzero uses it.
 func (k InstanceKey) IsZero() bool { return k.kind == keyNone }
