@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/stewardhq/steward/engine/eval"
 	"github.com/stewardhq/steward/engine/plan"
-	"github.com/stewardhq/steward/engine/state"
 	"github.com/stewardhq/steward/internal/ui"
 )
 
@@ -47,20 +45,12 @@ The state is saved even when some changes fail, and records exactly what was
 done. Ctrl-C stops starting new changes and waits for those in progress; a
 second Ctrl-C exits at once.`,
 		Args: maxArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.ctx = cmd.Context()
+		RunE: opts.runE(runF, func(cmd *cobra.Command, args []string) {
 			if len(args) == 1 {
 				opts.PlanFile = args[0]
 			}
 			opts.changed = changedFlags(cmd, "target", "destroy", "refresh-only", "refresh")
-			if err := opts.check(); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return applyRun(opts)
-		},
+		}),
 	}
 	fs := cmd.Flags()
 	addPlanFlags(fs, &opts.PlanFlags, true)
@@ -78,22 +68,30 @@ func NewCmdDestroy(f *Factory, runF func(*ApplyOptions) error) *cobra.Command {
 ones and what depends on them), show it, and carry it out after approval.
 The same as "steward apply -destroy".`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.ctx = cmd.Context()
+		RunE: opts.runE(runF, func(*cobra.Command, []string) {
 			opts.Destroy = true
-			if err := opts.check(); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return applyRun(opts)
-		},
+		}),
 	}
 	fs := cmd.Flags()
 	addPlanFlags(fs, &opts.PlanFlags, false)
 	fs.BoolVar(&opts.AutoApprove, "auto-approve", false, "Destroy without asking for approval")
 	return cmd
+}
+
+// runE is the RunE of apply and destroy: set fills in what the command line
+// says beyond the flags, then the options are checked and run.
+func (opts *ApplyOptions) runE(runF func(*ApplyOptions) error, set func(cmd *cobra.Command, args []string)) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		opts.ctx = cmd.Context()
+		set(cmd, args)
+		if err := opts.check(); err != nil {
+			return err
+		}
+		if runF != nil {
+			return runF(opts)
+		}
+		return applyRun(opts)
+	}
 }
 
 func (opts *ApplyOptions) check() error {
@@ -197,8 +195,8 @@ func applyRun(opts *ApplyOptions) error {
 		fmt.Fprintf(f.IO.Out, "Apply complete! Resources: %d added, %d changed, %d destroyed.\n", done.Added, done.Changed, done.Destroyed)
 	}
 	if p.Mode != plan.DestroyMode && next != nil && len(next.Outputs) > 0 {
-		fmt.Fprintln(f.IO.Out)
-		if err := writeOutputs(f.IO.Out, next.Outputs, "Outputs:\n\n"); err != nil {
+		fmt.Fprint(f.IO.Out, "\nOutputs:\n\n")
+		if err := ui.RenderOutputsText(f.IO.Out, next.Outputs); err != nil {
 			return err
 		}
 	}
@@ -277,24 +275,4 @@ func writeFailureSummary(w io.Writer, p *plan.Plan, done doneCounts, completed, 
 	if saved {
 		fmt.Fprintln(w, "The state records exactly what was done; run \"steward plan\" to see what remains.")
 	}
-}
-
-// writeOutputs prints root module outputs from the state.
-func writeOutputs(w io.Writer, outs map[string]*state.OutputValue, header string) error {
-	names := make([]string, 0, len(outs))
-	for n := range outs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	b.WriteString(header)
-	for _, n := range names {
-		v, err := outs[n].Decode()
-		if err != nil {
-			return fmt.Errorf("output %q: %w", n, err)
-		}
-		fmt.Fprintf(&b, "%s = %s\n", n, formatValue(v, "", "<sensitive>"))
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stewardhq/steward/engine/config"
+	"github.com/stewardhq/steward/internal/ui"
 )
 
 // FmtOptions are the inputs of `steward fmt`.
@@ -114,7 +115,7 @@ func fmtRun(opts *FmtOptions) error {
 		unformatted++
 		fmt.Fprintln(f.IO.Out, name)
 		if opts.Diff {
-			fmt.Fprint(f.IO.Out, unifiedDiff(filepath.ToSlash(name), src, out))
+			fmt.Fprint(f.IO.Out, ui.UnifiedDiff(filepath.ToSlash(name), src, out))
 		}
 		if !opts.Check {
 			if err := writeFileKeepMode(name, out); err != nil {
@@ -149,7 +150,7 @@ func fmtStdin(opts *FmtOptions) error {
 		}
 		return nil
 	case opts.Diff:
-		_, err = fmt.Fprint(opts.f.IO.Out, unifiedDiff("<stdin>", src, out))
+		_, err = fmt.Fprint(opts.f.IO.Out, ui.UnifiedDiff("<stdin>", src, out))
 	default:
 		_, err = opts.f.IO.Out.Write(out)
 	}

@@ -147,7 +147,7 @@ func recordImported(st *state.State, c *plan.ResourceChange, key []byte) error {
 		return fmt.Errorf("recording %s in the state: %w", c.Addr, err)
 	}
 	r := st.EnsureResource(c.Addr.Module.String(), state.ModeManaged, c.Addr.Resource.Type, c.Addr.Resource.Name, c.Provider)
-	inst := r.EnsureInstance(toStateKey(c.Addr.Key))
+	inst := r.EnsureInstance(state.KeyFromAddr(c.Addr.Key))
 	inst.Attributes, inst.Sensitive = raw, sens
 	inst.SchemaVersion = rs.Version
 	inst.CreateBeforeDestroy = c.CreateBeforeDestroy

@@ -2,15 +2,15 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/spf13/cobra"
-	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stewardhq/steward/engine/config"
 	"github.com/stewardhq/steward/engine/state"
+	"github.com/stewardhq/steward/internal/ui"
 )
 
 // OutputOptions are the inputs of `steward output`.
@@ -69,63 +69,28 @@ func outputRun(opts *OutputOptions) error {
 	}
 	if opts.Name == "" {
 		if opts.JSON {
-			doc, err := outputsJSON(outs)
-			if err != nil {
-				return err
-			}
-			return writeJSON(f.IO.Out, doc)
+			return ui.RenderOutputsJSON(f.IO.Out, outs)
 		}
 		if len(outs) == 0 {
 			fmt.Fprintln(f.IO.ErrOut, "Warning: no outputs found. The state has no output values: either the configuration declares none, or nothing has been applied yet.")
 			return nil
 		}
-		return writeOutputs(f.IO.Out, outs, "")
+		return ui.RenderOutputsText(f.IO.Out, outs)
 	}
 
 	o, ok := outs[opts.Name]
 	if !ok {
-		names := make([]string, 0, len(outs))
-		for n := range outs {
-			names = append(names, n)
-		}
-		sort.Strings(names)
 		hint := ""
-		if s := config.Suggest(opts.Name, names); s != "" {
+		if s := config.Suggest(opts.Name, slices.Sorted(maps.Keys(outs))); s != "" {
 			hint = fmt.Sprintf(" Did you mean %q?", s)
 		}
 		return fmt.Errorf("output %q not found in the state.%s The configuration may not declare it, or it was added after the last apply", opts.Name, hint)
 	}
-	v, err := o.Decode()
-	if err != nil {
-		return fmt.Errorf("output %q: %w", opts.Name, err)
-	}
 	switch {
 	case opts.JSON:
-		return writeJSON(f.IO.Out, outputJSON{Sensitive: o.Sensitive, Type: json.RawMessage(o.Type), Value: jsonValue(v)})
+		return ui.RenderOutputJSON(f.IO.Out, opts.Name, o)
 	case opts.Raw:
-		return writeRaw(f, opts.Name, o, v)
+		return ui.RenderOutputRaw(f.IO.Out, opts.Name, o)
 	}
-	_, err = fmt.Fprintln(f.IO.Out, formatValue(v, "", "<sensitive>"))
-	return err
-}
-
-// writeRaw prints a primitive value without quotes, for shell scripts.
-// Printing a placeholder for a sensitive output would hand a script a wrong
-// value, so that is an error instead.
-func writeRaw(f *Factory, name string, o *state.OutputValue, v cty.Value) error {
-	if o.Sensitive {
-		return fmt.Errorf("output %q is sensitive: steward keeps only a hash of it, so there is no value to print", name)
-	}
-	if v.IsNull() {
-		return fmt.Errorf("output %q is null", name)
-	}
-	switch v.Type() {
-	case cty.String:
-		_, err := fmt.Fprint(f.IO.Out, v.AsString())
-		return err
-	case cty.Number, cty.Bool:
-		_, err := fmt.Fprint(f.IO.Out, formatValue(v, "", ""))
-		return err
-	}
-	return fmt.Errorf("output %q is a %s; -raw prints only strings, numbers and bools. Use -json for other values", name, v.Type().FriendlyName())
+	return ui.RenderOutputText(f.IO.Out, opts.Name, o)
 }

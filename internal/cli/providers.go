@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
+	"github.com/stewardhq/steward/internal/ui"
 	"github.com/stewardhq/steward/schema"
 )
 
@@ -130,7 +131,7 @@ func providersSchemaRun(opts *ProvidersSchemaOptions) error {
 		}
 		out.ProviderSchemas[name] = pj
 	}
-	return writeJSON(opts.f.IO.Out, out)
+	return ui.RenderJSON(opts.f.IO.Out, out)
 }
 
 var nestingNames = map[schema.NestingMode]string{

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -65,42 +64,14 @@ func showRun(opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	sc := newSchemas(f.Registry())
-	if opts.JSON {
-		doc, err := buildStateJSON(st, sc)
-		if err != nil {
-			return err
-		}
-		return writeJSON(f.IO.Out, doc)
-	}
-	objs, err := stateObjects(st)
+	objs, err := newSchemas(f.Registry()).decodeObjects(st)
 	if err != nil {
 		return err
 	}
-	if len(objs) == 0 && (st == nil || len(st.Outputs) == 0) {
-		_, err := fmt.Fprintln(f.IO.Out, "No state: nothing has been applied in this directory yet.")
-		return err
+	if opts.JSON {
+		return ui.RenderStateJSON(f.IO.Out, st, objs)
 	}
-	for i, o := range objs {
-		if i > 0 {
-			fmt.Fprintln(f.IO.Out)
-		}
-		v, rs, err := sc.decodeObject(o)
-		if err != nil {
-			return err
-		}
-		if err := writeObject(f.IO.Out, o, v, rs); err != nil {
-			return err
-		}
-	}
-	if len(st.Outputs) > 0 {
-		header := "Outputs:\n\n"
-		if len(objs) > 0 {
-			header = "\n" + header
-		}
-		return writeOutputs(f.IO.Out, st.Outputs, header)
-	}
-	return nil
+	return ui.RenderStateText(f.IO.Out, st, objs)
 }
 
 // attachSchemas gives a plan read from a file the resource schemas it does

@@ -157,7 +157,7 @@ func moveResource(st *state.State, src, dst addrs.Target) ([][2]string, error) {
 
 	var inst *state.Instance
 	if src.Key != nil {
-		inst = from.Instance(toStateKey(*src.Key))
+		inst = from.Instance(state.KeyFromAddr(*src.Key))
 	} else if len(from.Instances) == 1 {
 		inst = from.Instances[0]
 	}
@@ -169,7 +169,7 @@ func moveResource(st *state.State, src, dst addrs.Target) ([][2]string, error) {
 	}
 	dk := state.InstanceKey{}
 	if dst.Key != nil {
-		dk = toStateKey(*dst.Key)
+		dk = state.KeyFromAddr(*dst.Key)
 	}
 	if to != nil && to.Instance(dk) != nil {
 		return nil, fmt.Errorf("cannot move %s to %s: the state already has an object there", src, dst)

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stewardhq/steward/engine/addrs"
+	"github.com/stewardhq/steward/internal/ui"
 )
 
 // StateShowOptions are the inputs of `steward state show`.
@@ -55,11 +56,11 @@ func stateShowRun(opts *StateShowOptions) error {
 	var siblings []string
 	for _, o := range objs {
 		if o.Addr == want {
-			v, rs, err := newSchemas(opts.f.Registry()).decodeObject(o)
+			d, err := newSchemas(opts.f.Registry()).decodeObject(o)
 			if err != nil {
 				return err
 			}
-			return writeObject(opts.f.IO.Out, o, v, rs)
+			return ui.RenderStateObjectText(opts.f.IO.Out, d)
 		}
 		if o.Addr.ContainingResource() == want.ContainingResource() {
 			siblings = append(siblings, o.Addr.String())

@@ -1,13 +1,14 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/stewardhq/steward/internal/ui"
 )
 
 // version is set at build time with
@@ -55,7 +56,7 @@ func NewCmdVersion(f *Factory, runF func(*VersionOptions) error) *cobra.Command 
 func versionRun(opts *VersionOptions) error {
 	platform := runtime.GOOS + "_" + runtime.GOARCH
 	if opts.JSON {
-		return writeJSON(opts.IO.Out, map[string]string{
+		return ui.RenderJSON(opts.IO.Out, map[string]string{
 			"steward_version": opts.Version,
 			"platform":        platform,
 			"go_version":      runtime.Version(),
@@ -63,12 +64,4 @@ func versionRun(opts *VersionOptions) error {
 	}
 	_, err := fmt.Fprintf(opts.IO.Out, "steward v%s\non %s\n", opts.Version, platform)
 	return err
-}
-
-// writeJSON writes v as indented JSON followed by a newline.
-func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
 }

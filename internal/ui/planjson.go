@@ -9,6 +9,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/stewardhq/steward/engine/addrs"
 	"github.com/stewardhq/steward/engine/plan"
 	"github.com/stewardhq/steward/schema"
 )
@@ -204,6 +205,7 @@ func jsonResource(c *plan.ResourceChange, drift bool) jsonResourceChange {
 		Mode:         c.Addr.Resource.Mode.String(),
 		Type:         c.Addr.Resource.Type,
 		Name:         c.Addr.Resource.Name,
+		Index:        jsonIndex(c.Addr.Key),
 		ProviderName: c.Provider,
 		ActionReason: c.Reason,
 		Change: jsonChange{
@@ -221,12 +223,6 @@ func jsonResource(c *plan.ResourceChange, drift bool) jsonResourceChange {
 	if !c.Addr.Module.IsRoot() {
 		r.ModuleAddress = c.Addr.Module.String()
 	}
-	switch k := c.Addr.Key; {
-	case k.IsInt():
-		r.Index = k.Int()
-	case k.IsString():
-		r.Index = k.Str()
-	}
 	if !drift {
 		for _, p := range c.RequiresReplace {
 			r.Change.ReplacePaths = append(r.Change.ReplacePaths, pathSteps(p))
@@ -236,6 +232,18 @@ func jsonResource(c *plan.ResourceChange, drift bool) jsonResourceChange {
 		}
 	}
 	return r
+}
+
+// jsonIndex is an instance key as JSON: a number, a string, or nil for no
+// key (left out by omitempty).
+func jsonIndex(k addrs.InstanceKey) any {
+	switch {
+	case k.IsInt():
+		return k.Int()
+	case k.IsString():
+		return k.Str()
+	}
+	return nil
 }
 
 // jsonActions spells an action as Terraform's JSON does: a replacement is two
@@ -303,23 +311,26 @@ func jsonValue(v cty.Value) any {
 // secret are still unknown would give away its shape (a list's length, a
 // map's keys).
 func unknownMask(v cty.Value) any {
-	return mask(v, func(v cty.Value) bool { return !v.IsKnown() }, isSensitive)
+	return mask(v, func(v cty.Value) bool { return !v.IsKnown() }, func(v cty.Value) (any, bool) {
+		return false, isSensitive(v)
+	})
 }
 
 // sensitiveMask builds before_sensitive/after_sensitive the same way.
 func sensitiveMask(v cty.Value) any {
-	return mask(v, isSensitive, func(cty.Value) bool { return false })
+	return mask(v, isSensitive, func(cty.Value) (any, bool) { return nil, false })
 }
 
-// mask returns true where hit holds, false for leaves and for values where
-// opaque holds, and recurses into everything else.
-func mask(v cty.Value, hit, opaque func(cty.Value) bool) any {
+// mask returns true where hit holds, and otherwise what leaf returns when it
+// says ok; below that it recurses into known collections, and is false for
+// primitives, nulls and unknowns.
+func mask(v cty.Value, hit func(cty.Value) bool, leaf func(cty.Value) (any, bool)) any {
 	v = norm(v)
 	if hit(v) {
 		return true
 	}
-	if opaque(v) {
-		return false
+	if r, ok := leaf(v); ok {
+		return r
 	}
 	v = bare(v)
 	if !v.IsKnown() || v.IsNull() {
@@ -330,14 +341,14 @@ func mask(v cty.Value, hit, opaque func(cty.Value) bool) any {
 	case isSeqLike(t) || t.IsSetType():
 		out := []any{}
 		for _, e := range elemsOf(v) {
-			out = append(out, mask(e, hit, opaque))
+			out = append(out, mask(e, hit, leaf))
 		}
 		return out
 	case isObjectLike(t):
 		out := map[string]any{}
 		keys, m := keysOf(v)
 		for _, k := range keys {
-			if sub := mask(m[k], hit, opaque); sub != false {
+			if sub := mask(m[k], hit, leaf); sub != false {
 				out[k] = sub
 			}
 		}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
-	"github.com/stewardhq/steward/engine/addrs"
 	"github.com/stewardhq/steward/engine/plan"
 	"github.com/stewardhq/steward/schema"
 )
@@ -337,11 +336,7 @@ func (r *planText) resource(c *plan.ResourceChange, drift bool) {
 		}
 	}
 
-	kind := "resource"
-	if c.Addr.Resource.Mode == addrs.DataMode {
-		kind = "data"
-	}
-	r.str(r.actionSymbol(action) + " " + kind + " " + quote(c.Addr.Resource.Type) + " " + quote(c.Addr.Resource.Name) + " {\n")
+	r.str(r.actionSymbol(action) + " " + resourceHeader(c.Addr) + " {\n")
 
 	r.replace = nil
 	if !drift {
@@ -368,11 +363,12 @@ func (r *planText) resource(c *plan.ResourceChange, drift bool) {
 
 func (r *planText) outputs(outputs []*plan.OutputChange) {
 	r.str("Changes to Outputs:\n")
-	width := 0
-	for _, o := range outputs {
-		width = max(width, utf8.RuneCountInString(attrKey(o.Name)))
+	keys := make([]string, len(outputs))
+	for i, o := range outputs {
+		keys[i] = attrKey(o.Name)
 	}
-	for _, o := range outputs {
+	width := keyWidth(keys)
+	for i, o := range outputs {
 		r.current = "output." + o.Name
 		b, a := norm(o.Before), norm(o.After)
 		if o.Sensitive {
@@ -386,11 +382,7 @@ func (r *planText) outputs(outputs []*plan.OutputChange) {
 			// say) even though the value reads the same.
 			sym = upd
 		}
-		key := attrKey(o.Name)
-		r.prefix(4, sym)
-		r.str(key)
-		r.spaces(width - utf8.RuneCountInString(key))
-		r.str(" = ")
+		r.entry(4, sym, keys[i], width)
 		r.writeEntryChange(b, a, c, 4, nil, "")
 		r.str("\n")
 	}

@@ -2,9 +2,10 @@ package ui
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -82,6 +83,14 @@ func (w *textWriter) prefix(col int, c change) {
 	w.spaces(col - 2)
 	w.str(w.sym(c))
 	w.str(" ")
+}
+
+// entry starts the line of an entry whose name, key, begins at col and
+// whose "=" comes after width columns, as every entry of one structure
+// aligns its "=".
+func (w *textWriter) entry(col int, c change, key string, width int) {
+	w.prefix(col, c)
+	w.str(padKey(key, width) + " = ")
 }
 
 // comment writes a "# ..." line at col, the column of the entries it
@@ -208,17 +217,14 @@ func (w *textWriter) writeValue(v cty.Value, c change, col int, path cty.Path, n
 			return
 		}
 		w.str("{" + note + "\n")
-		width := 0
-		for _, k := range shown {
-			width = max(width, utf8.RuneCountInString(entryKey(t, k)))
+		labels := make([]string, len(shown))
+		for i, k := range shown {
+			labels[i] = entryKey(t, k)
 		}
-		for _, k := range shown {
+		width := keyWidth(labels)
+		for i, k := range shown {
 			p := keyPath(path, t, k)
-			key := entryKey(t, k)
-			w.prefix(col+4, c)
-			w.str(key)
-			w.spaces(width - utf8.RuneCountInString(key))
-			w.str(" = ")
+			w.entry(col+4, c, labels[i], width)
 			w.writeValue(m[k], c, col+4, p, w.note(p), "")
 			w.str("\n")
 		}
@@ -406,18 +412,37 @@ func (w *textWriter) writeEntryChange(b, a cty.Value, c change, col int, path ct
 	}
 }
 
+// entryChange is one changed entry of a structure: its label as written
+// (an attribute name or a map key), its path, and its values.
+type entryChange struct {
+	label string
+	path  cty.Path
+	c     change
+	b, a  cty.Value
+}
+
+// entryChanges writes entries whose names begin at col, one a line, with
+// their "=" aligned.
+func (w *textWriter) entryChanges(col int, es []entryChange) {
+	labels := make([]string, len(es))
+	for i, e := range es {
+		labels[i] = e.label
+	}
+	width := keyWidth(labels)
+	for _, e := range es {
+		w.entry(col, e.c, e.label, width)
+		w.writeEntryChange(e.b, e.a, e.c, col, e.path, "")
+		w.str("\n")
+	}
+}
+
 func (w *textWriter) objectDiff(b, a cty.Value, col int, path cty.Path, note, tail string) {
 	t := a.Type()
 	bkeys, bm := keysOf(b)
 	akeys, am := keysOf(a)
 	keys := unionSorted(bkeys, akeys)
 
-	type entry struct {
-		key  string
-		c    change
-		b, a cty.Value
-	}
-	var shown []entry
+	var shown []entryChange
 	hidden := 0
 	for _, k := range keys {
 		cb, ok := bm[k]
@@ -435,22 +460,10 @@ func (w *textWriter) objectDiff(b, a cty.Value, col int, path cty.Path, note, ta
 			}
 			continue
 		}
-		shown = append(shown, entry{k, c, cb, ca})
+		shown = append(shown, entryChange{entryKey(t, k), keyPath(path, t, k), c, cb, ca})
 	}
 	w.str("{" + note + "\n")
-	width := 0
-	for _, e := range shown {
-		width = max(width, utf8.RuneCountInString(entryKey(t, e.key)))
-	}
-	for _, e := range shown {
-		key := entryKey(t, e.key)
-		w.prefix(col+4, e.c)
-		w.str(key)
-		w.spaces(width - utf8.RuneCountInString(key))
-		w.str(" = ")
-		w.writeEntryChange(e.b, e.a, e.c, col+4, keyPath(path, t, e.key), "")
-		w.str("\n")
-	}
+	w.entryChanges(col+4, shown)
 	if t.IsMapType() {
 		w.hidden(col+4, hidden, "element", "elements")
 	} else {
@@ -598,18 +611,9 @@ func (w *textWriter) writeBody(b, a cty.Value, blk *schema.Block, col int, path 
 			delete(names, n)
 		}
 	}
-	sorted := make([]string, 0, len(names))
-	for n := range names {
-		sorted = append(sorted, n)
-	}
-	sort.Strings(sorted)
+	sorted := slices.Sorted(maps.Keys(names))
 
-	type entry struct {
-		name string
-		c    change
-		b, a cty.Value
-	}
-	var shown []entry
+	var shown []entryChange
 	hidden := 0
 	for _, n := range sorted {
 		cb, ca := child(b, n), child(a, n)
@@ -623,23 +627,10 @@ func (w *textWriter) writeBody(b, a cty.Value, blk *schema.Block, col int, path 
 				continue
 			}
 		}
-		shown = append(shown, entry{n, c, cb, ca})
+		shown = append(shown, entryChange{attrKey(n), path.Copy().GetAttr(n), c, cb, ca})
 	}
-	width := 0
-	for _, e := range shown {
-		width = max(width, utf8.RuneCountInString(attrKey(e.name)))
-	}
-	wrote := false
-	for _, e := range shown {
-		key := attrKey(e.name)
-		w.prefix(col+4, e.c)
-		w.str(key)
-		w.spaces(width - utf8.RuneCountInString(key))
-		w.str(" = ")
-		w.writeEntryChange(e.b, e.a, e.c, col+4, path.Copy().GetAttr(e.name), "")
-		w.str("\n")
-		wrote = true
-	}
+	w.entryChanges(col+4, shown)
+	wrote := len(shown) > 0
 	if hidden > 0 {
 		w.hidden(col+4, hidden, "attribute", "attributes")
 		wrote = true

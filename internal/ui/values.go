@@ -1,14 +1,18 @@
 package ui
 
 import (
+	"fmt"
+	"maps"
 	"math/big"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/stewardhq/steward/engine/addrs"
 	"github.com/stewardhq/steward/schema"
 )
 
@@ -62,12 +66,7 @@ func keysOf(v cty.Value) ([]string, map[string]cty.Value) {
 		k, e := it.Element()
 		m[k.AsString()] = e
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys, m
+	return slices.Sorted(maps.Keys(m)), m
 }
 
 // elemsOf returns the elements of a known, non-null, unmarked list, tuple or
@@ -156,14 +155,38 @@ func formatNumber(v cty.Value) string {
 	return bf.Text('f', -1)
 }
 
-// quote renders s as an HCL quoted string. strconv.Quote's escapes match
-// HCL's for everything a reviewer will meet; template sequences are doubled
-// so the text could be pasted back into a configuration.
+// quote renders s as an HCL quoted string that HCL reads back as s, so the
+// text could be pasted into a configuration: only HCL's escapes are used (\n,
+// \r, \t, \", \\, and \u or \U for other characters that do not print),
+// and template sequences are doubled.
 func quote(s string) string {
-	q := strconv.Quote(s)
-	q = strings.ReplaceAll(q, "${", "$${")
-	q = strings.ReplaceAll(q, "%{", "%%{")
-	return q
+	var b strings.Builder
+	b.WriteByte('"')
+	for i, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case (r == '$' || r == '%') && strings.HasPrefix(s[i+1:], "{"):
+			b.WriteRune(r)
+			b.WriteRune(r)
+		case r > 0xFFFF && !strconv.IsPrint(r):
+			fmt.Fprintf(&b, `\U%08x`, r)
+		case !strconv.IsPrint(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // attrKey renders an object attribute name as HCL would accept it.
@@ -172,6 +195,31 @@ func attrKey(name string) string {
 		return name
 	}
 	return quote(name)
+}
+
+// keyWidth is the width of the longest of keys, to align the "=" of the
+// entries they name.
+func keyWidth(keys []string) int {
+	width := 0
+	for _, k := range keys {
+		width = max(width, utf8.RuneCountInString(k))
+	}
+	return width
+}
+
+// padKey pads key with spaces to width columns.
+func padKey(key string, width int) string {
+	return key + strings.Repeat(" ", max(width-utf8.RuneCountInString(key), 0))
+}
+
+// resourceHeader opens the block of a resource instance as it would be
+// written in a configuration, such as `resource "x_y" "z"`.
+func resourceHeader(a addrs.AbsResourceInstance) string {
+	kind := "resource"
+	if a.Resource.Mode == addrs.DataMode {
+		kind = "data"
+	}
+	return kind + " " + quote(a.Resource.Type) + " " + quote(a.Resource.Name)
 }
 
 // isMultiline reports whether s deserves a heredoc: a single trailing newline

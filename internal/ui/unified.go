@@ -1,20 +1,20 @@
-package cli
+package ui
 
 import (
 	"fmt"
 	"strings"
 )
 
-// unifiedDiff returns a unified diff (3 lines of context) turning a into b,
+// UnifiedDiff returns a unified diff (3 lines of context) turning a into b,
 // or "" when they are equal. It serves `fmt -diff`, where the changes are
-// small and local; above a size limit the differing middle of the files is
-// shown as one replaced block rather than spending quadratic time on it.
-func unifiedDiff(name string, a, b []byte) string {
+// small and local. The lines are aligned by the same edit script as the
+// heredocs of a plan, so a very large differing middle is compared line by
+// line rather than spending quadratic time on it.
+func UnifiedDiff(name string, a, b []byte) string {
 	if string(a) == string(b) {
 		return ""
 	}
-	al, bl := splitLines(string(a)), splitLines(string(b))
-	ops := diffLines(al, bl)
+	ops := diffLines(splitLines(string(a)), splitLines(string(b)))
 	var out strings.Builder
 	fmt.Fprintf(&out, "--- old/%s\n+++ new/%s\n", name, name)
 	const ctx = 3
@@ -97,66 +97,26 @@ func splitLines(s string) []string {
 	return lines
 }
 
-// maxDiffCells bounds the LCS table.
-const maxDiffCells = 4 << 20
-
-// diffLines aligns a and b by a longest common subsequence of lines.
+// diffLines turns diffSeq's edit script from a to b into lines numbered in
+// both files. diffSeq calls the old sequence b(efore) and the new one
+// a(fter): its bi indexes a here and its ai indexes b.
 func diffLines(a, b []string) []lineOp {
-	pre := 0
-	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
-		pre++
-	}
-	suf := 0
-	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
-		suf++
-	}
-	var ops []lineOp
-	for i := 0; i < pre; i++ {
-		ops = append(ops, lineOp{' ', a[i], i, i})
-	}
-	am, bm := a[pre:len(a)-suf], b[pre:len(b)-suf]
-	n, m := len(am), len(bm)
-	if (n+1)*(m+1) > maxDiffCells {
-		for i, l := range am {
-			ops = append(ops, lineOp{'-', l, pre + i, pre})
+	seq := diffSeq(len(a), len(b), func(i, j int) bool { return a[i] == b[j] })
+	ops := make([]lineOp, 0, len(seq))
+	ai, bi := 0, 0
+	for _, op := range seq {
+		switch op.kind {
+		case opKeep:
+			ops = append(ops, lineOp{' ', a[op.bi], ai, bi})
+			ai++
+			bi++
+		case opDel:
+			ops = append(ops, lineOp{'-', a[op.bi], ai, bi})
+			ai++
+		case opIns:
+			ops = append(ops, lineOp{'+', b[op.ai], ai, bi})
+			bi++
 		}
-		for j, l := range bm {
-			ops = append(ops, lineOp{'+', l, pre + n, pre + j})
-		}
-	} else {
-		// lcs[i][j] is the LCS length of am[i:] and bm[j:].
-		lcs := make([][]int32, n+1)
-		for i := range lcs {
-			lcs[i] = make([]int32, m+1)
-		}
-		for i := n - 1; i >= 0; i-- {
-			for j := m - 1; j >= 0; j-- {
-				if am[i] == bm[j] {
-					lcs[i][j] = lcs[i+1][j+1] + 1
-				} else {
-					lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-				}
-			}
-		}
-		i, j := 0, 0
-		for i < n || j < m {
-			switch {
-			case i < n && j < m && am[i] == bm[j]:
-				ops = append(ops, lineOp{' ', am[i], pre + i, pre + j})
-				i++
-				j++
-			case i < n && (j == m || lcs[i+1][j] >= lcs[i][j+1]):
-				ops = append(ops, lineOp{'-', am[i], pre + i, pre + j})
-				i++
-			default:
-				ops = append(ops, lineOp{'+', bm[j], pre + i, pre + j})
-				j++
-			}
-		}
-	}
-	for k := 0; k < suf; k++ {
-		ai, bi := len(a)-suf+k, len(b)-suf+k
-		ops = append(ops, lineOp{' ', a[ai], ai, bi})
 	}
 	return ops
 }
