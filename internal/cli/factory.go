@@ -9,6 +9,7 @@ import (
 
 	"github.com/stewardhq/steward/providers"
 	"github.com/stewardhq/steward/providers/builtin"
+	"github.com/stewardhq/steward/providers/network"
 )
 
 // StateFile is the name of the local state file in the working directory.
@@ -46,6 +47,7 @@ type Factory struct {
 func DefaultRegistry() *providers.Registry {
 	return providers.NewRegistry(map[string]providers.Factory{
 		builtin.Name: builtin.New,
+		network.Name: network.New,
 	})
 }
 

@@ -51,6 +51,7 @@ Exit codes:
 		NewCmdImport(f, nil),
 		NewCmdGraph(f, nil),
 		NewCmdProviders(f),
+		NewCmdLab(f),
 	)
 	return root
 }
