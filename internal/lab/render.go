@@ -272,6 +272,10 @@ func (d *Device) renderNXOS(cfg *config, cmd string) string {
 		"",
 		"feature interface-vlan",
 		"",
+		// The lab's leaf was set up with the setup wizard's layer-2
+		// default, which is why its ports are switchports; NX-OS prints
+		// the setting because it differs from the built-in routed default.
+		"system default switchport",
 		"no password strength-check",
 		"username "+d.spec.Username+" password 5 "+d.secretHash("$5$")+"  role network-admin",
 		"ip domain-lookup",

@@ -239,3 +239,70 @@ func stripVolatile(cfg string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestLabNXOSAndDeviceFacts covers the third lab platform and the
+// network_device data source on all three.
+func TestLabNXOSAndDeviceFacts(t *testing.T) {
+	specs := append(lab.DefaultDevices(), lab.DeviceSpec{Name: "leaf-1", Platform: lab.PlatformNXOS})
+	l, err := lab.Start(context.Background(), lab.Options{Devices: specs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Stop() })
+	h := labHarness(t, l, `
+resource "network_vlan" "servers" {
+  device  = "leaf-1"
+  vlan_id = 110
+  name    = "servers"
+}
+resource "network_interface" "server1" {
+  device      = "leaf-1"
+  name        = "Eth1/1"
+  description = "server 1"
+  mode        = "access"
+  access_vlan = network_vlan.servers.vlan_id
+}
+resource "network_interface" "uplink" {
+  device       = "leaf-1"
+  name         = "ethernet1/48"
+  mode         = "routed"
+  ipv4_address = "192.0.2.2/30"
+  mtu          = 9216
+}
+resource "network_static_route" "default" {
+  device   = "leaf-1"
+  prefix   = "0.0.0.0/0"
+  next_hop = "192.0.2.1"
+  name     = "upstream"
+}
+data "network_device" "all" {
+  for_each = toset(["core-1", "access-1", "leaf-1"])
+  device   = each.key
+}
+output "facts" {
+  value = { for k, d in data.network_device.all : k => [d.platform, d.model, d.os_version, d.hostname] }
+}
+`)
+	h.MustApply(h.MustPlan(plan.NormalMode))
+	leaf := l.Device("leaf-1").Config()
+	for _, want := range []string{"vlan 110", "name servers", "interface Ethernet1/1", "switchport access vlan 110", "ip address 192.0.2.2/30", "mtu 9216", "ip route 0.0.0.0/0 192.0.2.1 name upstream"} {
+		if !strings.Contains(leaf, want) {
+			t.Errorf("leaf-1 lacks %q:\n%s", want, leaf)
+		}
+	}
+	if p := h.MustPlan(plan.NormalMode); p.HasChanges() {
+		t.Fatalf("not converged: %v", enginetest.Pending(p))
+	}
+	facts, err := h.State.Outputs["facts"].Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dev := range []string{"core-1", "access-1", "leaf-1"} {
+		f := facts.GetAttr(dev)
+		for i := 0; i < 4; i++ {
+			if v := f.Index(ctyInt(i)); v.IsNull() || v.AsString() == "" {
+				t.Errorf("%s: fact %d is empty: %#v", dev, i, f)
+			}
+		}
+	}
+}

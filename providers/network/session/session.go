@@ -170,7 +170,7 @@ func (s *Session) Configure(ctx context.Context, lines []string) (*ConfigResult,
 		for _, r := range m.Responses {
 			if r.Failed != nil {
 				res.FailedLine = r.Input
-				res.Message = strings.TrimSpace(r.Result)
+				res.Message = deviceMessage(r.Result)
 				break
 			}
 		}
@@ -209,4 +209,21 @@ func WriteKnownHosts(dir, host string, port int, hostKey string) (string, error)
 		return "", err
 	}
 	return path, nil
+}
+
+// deviceMessage keeps the lines of a response that carry the device's
+// verdict ("% Invalid input detected at '^' marker."), dropping the echo
+// and caret lines that only make sense on a terminal.
+func deviceMessage(out string) string {
+	var keep []string
+	for _, line := range strings.Split(out, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "%") || strings.HasPrefix(line, "ERROR") {
+			keep = append(keep, line)
+		}
+	}
+	if len(keep) == 0 {
+		return strings.TrimSpace(out)
+	}
+	return strings.Join(keep, " ")
 }
