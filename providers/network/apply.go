@@ -2,6 +2,8 @@ package network
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sort"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/stewardhq/steward/providers"
 	"github.com/stewardhq/steward/providers/network/netconfig"
+	"github.com/stewardhq/steward/providers/network/session"
 )
 
 // ApplyChanges implements providers.Provider: all of one device's changes
@@ -71,7 +74,16 @@ func (p *Provider) applyDevice(ctx context.Context, name string, items []provide
 	}
 	lines := d.platform.Lines(cur, want)
 	if len(lines) > 0 {
-		cr, err := s.Configure(ctx, lines)
+		var cr *session.ConfigResult
+		var err error
+		if d.platform.Name() == "arista_eos" {
+			// EOS configuration sessions commit all or nothing: a
+			// rejected line aborts the session and the running
+			// configuration never changes.
+			cr, err = s.ConfigureAtomic(ctx, sessionName(), lines)
+		} else {
+			cr, err = s.Configure(ctx, lines)
+		}
 		if err != nil {
 			// The connection failed mid-session: what reached the device is
 			// unknown. Reconnect and put the previous configuration back.
@@ -132,6 +144,13 @@ func (p *Provider) applyDevice(ctx context.Context, name string, items []provide
 			}
 		}
 	}
+}
+
+// sessionName names one EOS configuration session.
+func sessionName() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return "steward-" + hex.EncodeToString(b[:])
 }
 
 func restoreOutcome(device string, err error) string {

@@ -306,3 +306,26 @@ output "facts" {
 		}
 	}
 }
+
+// TestLabEOSRejectedLineAbortsSession: on Arista EOS the change runs in a
+// configuration session, so a rejected line leaves the running
+// configuration untouched and no session behind.
+func TestLabEOSRejectedLineAbortsSession(t *testing.T) {
+	l := startLab(t)
+	h := labHarness(t, l, labConfig)
+	h.MustApply(h.MustPlan(plan.NormalMode))
+	access := l.Device("access-1")
+	prev := access.Config()
+	access.RejectLine("description finance desk moved")
+	h.WriteFile("main.st.hcl", strings.Replace(labConfig, `"finance desk"`, `"finance desk moved"`, 1))
+	diags := h.Apply(h.MustPlan(plan.NormalMode))
+	if msg := enginetest.Describe(diags); !diags.HasErrors() || !strings.Contains(msg, "finance desk moved") {
+		t.Fatalf("want the rejected line in the error, got %s", msg)
+	}
+	if got := access.Config(); stripVolatile(got) != stripVolatile(prev) {
+		t.Fatalf("access-1 changed:\n%s", got)
+	}
+	if s := access.Sessions(); len(s) != 0 {
+		t.Fatalf("configuration sessions left behind: %v", s)
+	}
+}

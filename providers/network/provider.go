@@ -46,6 +46,7 @@ type Provider struct {
 type deviceSession interface {
 	Command(ctx context.Context, cmd string) (string, error)
 	Configure(ctx context.Context, lines []string) (*session.ConfigResult, error)
+	ConfigureAtomic(ctx context.Context, name string, lines []string) (*session.ConfigResult, error)
 	Close() error
 }
 

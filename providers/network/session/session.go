@@ -182,6 +182,51 @@ func (s *Session) Configure(ctx context.Context, lines []string) (*ConfigResult,
 	return res, nil
 }
 
+// ConfigureAtomic sends lines inside an Arista EOS configuration session:
+// nothing reaches the running configuration until the session commits,
+// and a rejected line aborts the whole session, so the device never holds
+// half a change. name must be unique per change.
+func (s *Session) ConfigureAtomic(ctx context.Context, name string, lines []string) (*ConfigResult, error) {
+	res := &ConfigResult{}
+	err := withContext(ctx, s.drv, func() error {
+		r, err := s.drv.SendCommand("configure session " + name)
+		if err != nil {
+			return err
+		}
+		if r.Failed != nil {
+			return fmt.Errorf("opening configuration session: %s", deviceMessage(r.Result))
+		}
+		m, err := s.drv.SendConfigs(lines, opoptions.WithStopOnFailed())
+		if err != nil {
+			return err
+		}
+		res.Sent = len(m.Responses)
+		for _, r := range m.Responses {
+			if r.Failed != nil {
+				res.FailedLine = r.Input
+				res.Message = deviceMessage(r.Result)
+				break
+			}
+		}
+		final := "commit"
+		if res.Failed() {
+			final = "abort"
+		}
+		r, err = s.drv.SendConfig(final)
+		if err != nil {
+			return err
+		}
+		if r.Failed != nil && !res.Failed() {
+			res.FailedLine, res.Message = final, deviceMessage(r.Result)
+		}
+		return s.drv.AcquirePriv(s.drv.DefaultDesiredPriv)
+	})
+	if err != nil {
+		return res, fmt.Errorf("device %s: configuration session: %w", s.target.Name, err)
+	}
+	return res, nil
+}
+
 // Close ends the session.
 func (s *Session) Close() error {
 	err := s.drv.Close()
