@@ -146,3 +146,26 @@ func TestFRRRefusesWrongHostKeyAndPassword(t *testing.T) {
 		})
 	}
 }
+
+// TestFRRInvalidInterfaceRefusedAtPlan: what FRR would reject (a Linux
+// interface name longer than 15 characters) is refused when planning,
+// naming the attribute, before any session is opened.
+func TestFRRInvalidInterfaceRefusedAtPlan(t *testing.T) {
+	r := frr.Start(t)
+	h := enginetest.New(t, registry(), map[string]string{
+		"provider.st.hcl": frrProvider(r, r.HostKey),
+		"main.st.hcl": `
+resource "network_interface" "bad" {
+  device      = "r1"
+  name        = "dummy-with-a-very-long-name0"
+  description = "x"
+}
+`,
+	})
+	h.Vars = append(h.Vars, configVar("password", r.Password))
+	_, diags := h.Plan(plan.NormalMode)
+	msg := enginetest.Describe(diags)
+	if !diags.HasErrors() || !strings.Contains(msg, "main.st.hcl:2") || !strings.Contains(msg, "not a Linux interface name") {
+		t.Fatalf("want a plan error at the resource naming the problem, got %s", msg)
+	}
+}
