@@ -52,6 +52,7 @@ Exit codes:
 		NewCmdGraph(f, nil),
 		NewCmdProviders(f),
 		NewCmdLab(f),
+		NewCmdDiscover(f),
 	)
 	return root
 }

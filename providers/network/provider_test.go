@@ -15,7 +15,7 @@ func configured(t *testing.T, devices map[string]map[string]cty.Value) (*Provide
 	pp, _ := New()
 	p := pp.(*Provider)
 	t.Cleanup(func() { _ = p.Close() })
-	block := p.Schema().Config.BlockTypes["device"].Block
+	block := &p.Schema().Config.BlockTypes["device"].Block
 	devs := map[string]cty.Value{}
 	for name, attrs := range devices {
 		full := map[string]cty.Value{}
