@@ -94,7 +94,9 @@ type DiscoverResponse struct {
 // PlanItem is one object to plan. For a create Prior is null; the engine
 // never asks a provider to plan a delete.
 type PlanItem struct {
-	Type string
+	// Address names the object in messages (`directory_user.alice`).
+	Address string
+	Type    string
 	// Prior is the object's current state (after discovery).
 	Prior cty.Value
 	// Config is the evaluated configuration, with unknown values where the

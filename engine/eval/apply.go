@@ -347,9 +347,9 @@ func (w *walker) recordInstance(n *node, ip *instancePlan, v cty.Value, tainted 
 	for _, d := range ip.change.Dependencies {
 		inst.Dependencies = append(inst.Dependencies, d.String())
 	}
-	if id := v.GetAttr("id"); rs.Attributes["id"] != nil && id.IsKnown() && !id.IsNull() {
-		if s, _ := id.Unmark(); s.Type() == cty.String {
-			inst.ID = s.AsString()
+	if rs.Attributes["id"] != nil && v.Type().HasAttribute("id") {
+		if id, _ := v.GetAttr("id").Unmark(); id.IsKnown() && !id.IsNull() && id.Type() == cty.String {
+			inst.ID = id.AsString()
 		}
 	}
 	w.applied[ip.addr] = true

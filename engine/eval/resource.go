@@ -236,7 +236,7 @@ func (w *walker) planInstances(ctx context.Context, n *node, p providers.Provide
 		}
 		cfgRaw, _ := ip.config.UnmarkDeep()
 		items = append(items, providers.PlanItem{
-			Type: ip.addr.Resource.Type, Prior: priorRaw, Config: cfgRaw,
+			Address: ip.addr.String(), Type: ip.addr.Resource.Type, Prior: priorRaw, Config: cfgRaw,
 			Proposed: proposedNew(rs, priorRaw, cfgRaw),
 		})
 		which = append(which, ip)
@@ -432,7 +432,7 @@ func (w *walker) decide(n *node, ip *instancePlan, priorRaw, planned cty.Value, 
 		}
 		sort.Strings(names)
 		ch.Reason = strings.Join(names, ", ") + " changed"
-	case rawEqual(priorRaw, planned) && !woChanged:
+	case rawEqual(rs.StripWriteOnly(priorRaw), rs.StripWriteOnly(planned)) && !woChanged:
 		ch.Action = plan.NoOp
 	default:
 		ch.Action = plan.Update
@@ -471,15 +471,17 @@ func (w *walker) writeOnlyChanged(rs *schema.Resource, ip *instancePlan) bool {
 				stored = sa.Hash
 			}
 		}
-		if raw.IsNull() {
-			if stored != "" {
+		if !raw.IsWhollyKnown() {
+			return true
+		}
+		if stored == "" {
+			if !raw.IsNull() {
 				return true
 			}
 			continue
 		}
-		if !raw.IsWhollyKnown() {
-			return true
-		}
+		// The state may hold the hash of a null (a sensitive attribute
+		// left unset): compare hashes either way.
 		h, err := state.HashValue(w.opts.HashKey, raw)
 		if err != nil || h != stored {
 			return true

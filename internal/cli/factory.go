@@ -9,6 +9,7 @@ import (
 
 	"github.com/stewardhq/steward/providers"
 	"github.com/stewardhq/steward/providers/builtin"
+	"github.com/stewardhq/steward/providers/directory"
 	"github.com/stewardhq/steward/providers/network"
 )
 
@@ -46,8 +47,9 @@ type Factory struct {
 // steward; add new providers here.
 func DefaultRegistry() *providers.Registry {
 	return providers.NewRegistry(map[string]providers.Factory{
-		builtin.Name: builtin.New,
-		network.Name: network.New,
+		builtin.Name:   builtin.New,
+		network.Name:   network.New,
+		directory.Name: directory.New,
 	})
 }
 

@@ -1,0 +1,274 @@
+package directory_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/stewardhq/steward/engine/config"
+	"github.com/stewardhq/steward/engine/plan"
+	"github.com/stewardhq/steward/engine/state"
+	"github.com/stewardhq/steward/internal/testenv/enginetest"
+	"github.com/stewardhq/steward/internal/testenv/slapd"
+	"github.com/stewardhq/steward/internal/ui"
+	"github.com/stewardhq/steward/providers"
+	"github.com/stewardhq/steward/providers/directory"
+)
+
+func registry() *providers.Registry {
+	return providers.NewRegistry(map[string]providers.Factory{directory.Name: directory.New})
+}
+
+func providerHCL(s *slapd.Server, url string) string {
+	return fmt.Sprintf(`
+variable "bind_password" {
+  type      = string
+  sensitive = true
+}
+variable "alice_password" {
+  type      = string
+  sensitive = true
+  default   = "Initial-Secret-1"
+}
+provider "directory" {
+  url       = %q
+  start_tls = %v
+  bind_dn   = %q
+  password  = var.bind_password
+  base_dn   = %q
+  ca_file   = %q
+}
+`, url, strings.HasPrefix(url, "ldap://"), s.BindDN, s.BaseDN, s.CAFile)
+}
+
+// office is 5 departments with 10 users each; alice (user0) has a password.
+func office(dept3 string, user4Enabled bool, adminsName string) string {
+	return fmt.Sprintf(`
+locals {
+  departments = ["finance", "sales", "ops", "hr", "it"]
+  users = { for i in range(50) : "user${i}" => local.departments[i %% 5] }
+  placed = merge(local.users, { user3 = %q })
+}
+
+resource "directory_group" "dept" {
+  for_each    = toset(local.departments)
+  name        = each.key
+  description = "Department ${each.key}"
+  gid_number  = 5000 + index(local.departments, each.key)
+}
+
+resource "directory_group" "admins" {
+  name = %q
+}
+
+resource "directory_user" "staff" {
+  for_each   = local.placed
+  uid        = each.key
+  full_name  = "User ${trimprefix(each.key, "user")} Example"
+  email      = "${each.key}@example.org"
+  department = each.value
+  groups     = each.key == "user0" ? [directory_group.dept[each.value].name, directory_group.admins.name] : [directory_group.dept[each.value].name]
+  enabled    = each.key == "user4" ? %v : true
+  password   = each.key == "user0" ? var.alice_password : null
+}
+`, dept3, adminsName, user4Enabled)
+}
+
+func memberUIDs(t *testing.T, s *slapd.Server, group string) []string {
+	e := s.Entry(t, "cn="+group+",ou=groups,"+s.BaseDN, "member")
+	if e == nil {
+		t.Fatalf("group %s does not exist", group)
+	}
+	var out []string
+	for _, m := range e.GetAttributeValues("member") {
+		if strings.HasPrefix(m, "uid=") {
+			out = append(out, strings.TrimPrefix(strings.SplitN(m, ",", 2)[0], "uid="))
+		}
+	}
+	return out
+}
+
+func noChanges(t *testing.T, h *enginetest.Harness) {
+	t.Helper()
+	if p := h.MustPlan(plan.NormalMode); p.HasChanges() {
+		var b bytes.Buffer
+		_ = ui.RenderPlanText(&b, p, ui.PlanTextOptions{})
+		out := b.String()
+		if len(out) > 3000 {
+			out = out[:3000]
+		}
+		t.Fatalf("plan after apply is not empty: %v\n%s", enginetest.Pending(p), out)
+	}
+}
+
+func TestSlapdLifecycle(t *testing.T) {
+	s := slapd.Start(t)
+	h := enginetest.New(t, registry(), map[string]string{
+		"provider.st.hcl": providerHCL(s, s.URL),
+		"main.st.hcl":     office("ops", true, "admins"),
+	})
+	h.Vars = []config.VarArg{{Assignment: "bind_password=" + s.Password}}
+	p := h.MustPlan(plan.NormalMode)
+	if got := p.Summary().Add; got != 56 {
+		t.Fatalf("want 56 objects to add, got %d", got)
+	}
+	var text bytes.Buffer
+	_ = ui.RenderPlanText(&text, p, ui.PlanTextOptions{})
+	h.MustApply(p)
+	noChanges(t, h)
+	if got := memberUIDs(t, s, "finance"); len(got) != 10 {
+		t.Fatalf("finance has %d members, want 10", len(got))
+	}
+
+	// Moving user3 from ops to finance changes two memberships only.
+	h.WriteFile("main.st.hcl", office("finance", true, "admins"))
+	p = h.MustPlan(plan.NormalMode)
+	if got := enginetest.Pending(p); strings.Join(got, ",") != `update directory_user.staff["user3"]` {
+		t.Fatalf("moving a user: %v", got)
+	}
+	h.MustApply(p)
+	noChanges(t, h)
+	if !containsStr(memberUIDs(t, s, "finance"), "user3") || containsStr(memberUIDs(t, s, "ops"), "user3") {
+		t.Fatal("user3 did not move from ops to finance")
+	}
+
+	// The leaver: locked, out of every group, moved to ou=disabled, kept.
+	h.WriteFile("main.st.hcl", office("finance", false, "admins"))
+	h.MustApply(h.MustPlan(plan.NormalMode))
+	noChanges(t, h)
+	e := s.Entry(t, "uid=user4,ou=disabled,"+s.BaseDN, "pwdAccountLockedTime", "shadowExpire", "mail")
+	if e == nil || e.GetAttributeValue("mail") != "user4@example.org" {
+		t.Fatalf("user4 was not moved to ou=disabled with its data: %v", e)
+	}
+	if e.GetAttributeValue("pwdAccountLockedTime") == "" && e.GetAttributeValue("shadowExpire") == "" {
+		t.Fatal("user4 is not locked")
+	}
+	if containsStr(memberUIDs(t, s, "it"), "user4") {
+		t.Fatal("user4 is still in it")
+	}
+
+	// Re-enabling reverses it.
+	h.WriteFile("main.st.hcl", office("finance", true, "admins"))
+	h.MustApply(h.MustPlan(plan.NormalMode))
+	noChanges(t, h)
+	if s.Entry(t, "uid=user4,ou=people,"+s.BaseDN) == nil || !containsStr(memberUIDs(t, s, "it"), "user4") {
+		t.Fatal("user4 was not re-enabled into ou=people and it")
+	}
+
+	// Renaming a group moves the entry and keeps its members.
+	h.WriteFile("main.st.hcl", office("finance", true, "administrators"))
+	h.MustApply(h.MustPlan(plan.NormalMode))
+	noChanges(t, h)
+	if got := memberUIDs(t, s, "administrators"); !containsStr(got, "user0") {
+		t.Fatalf("administrators lacks user0: %v", got)
+	}
+
+	// A password change is verified by binding with the new password.
+	h.Vars = append(h.Vars, config.VarArg{Assignment: "alice_password=Changed-Secret-2"})
+	p = h.MustPlan(plan.NormalMode)
+	if got := enginetest.Pending(p); strings.Join(got, ",") != `update directory_user.staff["user0"]` {
+		t.Fatalf("password change: %v", got)
+	}
+	h.MustApply(p)
+	conn, err := ldap.DialURL(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.Bind("uid=user0,ou=people,"+s.BaseDN, "Changed-Secret-2"); err != nil {
+		t.Fatalf("binding with the new password: %v", err)
+	}
+	noChanges(t, h)
+
+	// No password, clear or hashed, in plan output or state.
+	raw, _ := state.Marshal(h.State)
+	for _, secret := range []string{"Initial-Secret-1", "Changed-Secret-2", s.Password, "{SSHA}"} {
+		if strings.Contains(string(raw), secret) || strings.Contains(text.String(), secret) {
+			t.Fatalf("%q leaked into the state or the plan output", secret)
+		}
+	}
+
+	// Destroy removes every entry.
+	h.MustApply(h.MustPlan(plan.DestroyMode))
+	if s.Entry(t, "uid=user1,ou=people,"+s.BaseDN) != nil || s.Entry(t, "cn=finance,ou=groups,"+s.BaseDN) != nil {
+		t.Fatal("destroy left entries behind")
+	}
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestSlapdFaults(t *testing.T) {
+	s := slapd.Start(t)
+	small := `
+resource "directory_group" "g" {
+  name = "g"
+}
+resource "directory_user" "u" {
+  uid       = "bob"
+  full_name = "Bob Builder"
+  groups    = [directory_group.g.name]
+}
+`
+	t.Run("wrong bind password", func(t *testing.T) {
+		h := enginetest.New(t, registry(), map[string]string{"provider.st.hcl": providerHCL(s, s.URL), "main.st.hcl": small})
+		h.Vars = []config.VarArg{{Assignment: "bind_password=wrong"}}
+		diags := h.Apply(h.MustPlan(plan.NormalMode))
+		if msg := enginetest.Describe(diags); !strings.Contains(msg, "wrong bind_dn or password") || strings.Contains(msg, s.Password) {
+			t.Fatalf("want a clear bind error, got %s", msg)
+		}
+	})
+	t.Run("unreachable", func(t *testing.T) {
+		h := enginetest.New(t, registry(), map[string]string{"provider.st.hcl": providerHCL(s, "ldap://127.0.0.1:1"), "main.st.hcl": small})
+		h.Vars = []config.VarArg{{Assignment: "bind_password=" + s.Password}}
+		diags := h.Apply(h.MustPlan(plan.NormalMode))
+		if msg := enginetest.Describe(diags); !strings.Contains(msg, "cannot reach the directory") {
+			t.Fatalf("want an unreachable error, got %s", msg)
+		}
+	})
+	t.Run("declared on both sides", func(t *testing.T) {
+		h := enginetest.New(t, registry(), map[string]string{"provider.st.hcl": providerHCL(s, s.URL), "main.st.hcl": small + `
+resource "directory_group" "both" {
+  name    = "both"
+  members = ["bob"]
+}
+resource "directory_user" "carol" {
+  uid       = "carol"
+  full_name = "Carol C"
+  groups    = [directory_group.both.name]
+}
+`})
+		h.Vars = []config.VarArg{{Assignment: "bind_password=" + s.Password}}
+		_, diags := h.Plan(plan.NormalMode)
+		if msg := enginetest.Describe(diags); !strings.Contains(msg, "declared both") || !strings.Contains(msg, "directory_group.both") || !strings.Contains(msg, "directory_user.carol") {
+			t.Fatalf("want a plan error naming both places, got %s", msg)
+		}
+	})
+	t.Run("schema violation", func(t *testing.T) {
+		h := enginetest.New(t, registry(), map[string]string{"provider.st.hcl": providerHCL(s, s.URL), "main.st.hcl": `
+resource "directory_user" "bad" {
+  uid        = "bad"
+  full_name  = "Bad Number"
+  email      = "jürgen@example.org"
+}
+`})
+		h.Vars = []config.VarArg{{Assignment: "bind_password=" + s.Password}}
+		diags := h.Apply(h.MustPlan(plan.NormalMode))
+		msg := enginetest.Describe(diags)
+		if !diags.HasErrors() || !strings.Contains(msg, "uid=bad") {
+			t.Fatalf("want the server's error naming the entry, got %s", msg)
+		}
+		if len(h.State.Resources) != 0 {
+			t.Fatal("a refused entry must not be recorded")
+		}
+	})
+}
