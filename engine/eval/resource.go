@@ -309,7 +309,8 @@ func (w *walker) rehydrateFrom(v cty.Value, hashes []state.SensitiveAttribute, c
 			continue
 		}
 		cv := valueAt(cfg, path)
-		if cv == cty.NilVal || !cv.IsWhollyKnown() {
+		if cv == cty.NilVal || !cv.IsWhollyKnown() || cv.IsNull() {
+			// Nothing to put back: a null is already null in the prior.
 			continue
 		}
 		raw, _ := cv.UnmarkDeep()

@@ -35,6 +35,15 @@ func addrKey(k state.InstanceKey) addrs.InstanceKey {
 // setPath returns v with the value at path replaced by nv. Paths that do not
 // exist in v leave it unchanged.
 func setPath(v cty.Value, path cty.Path, nv cty.Value) cty.Value {
+	if len(path) == 1 {
+		// The common case, a top-level attribute, without walking the
+		// whole value.
+		if ga, ok := path[0].(cty.GetAttrStep); ok && !v.IsMarked() && v.IsKnown() && !v.IsNull() && v.Type().IsObjectType() && v.Type().HasAttribute(ga.Name) {
+			attrs := v.AsValueMap()
+			attrs[ga.Name] = nv
+			return cty.ObjectVal(attrs)
+		}
+	}
 	out, err := cty.Transform(v, func(p cty.Path, cur cty.Value) (cty.Value, error) {
 		if p.Equals(path) {
 			return nv, nil

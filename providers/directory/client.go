@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
@@ -34,6 +35,9 @@ func (s *settings) disabledBase() string { return s.disabledOU + "," + s.baseDN 
 type client struct {
 	s    *settings
 	pool chan *ldap.Conn
+	// searches counts search operations, so tests can check that a plan
+	// costs the same number of searches whatever the directory's size.
+	searches atomic.Int64
 }
 
 func newClient(s *settings) *client {

@@ -39,6 +39,9 @@ type snapshot struct {
 	users  map[string]*user  // by uid
 	groups map[string]*group // by lower-case cn
 	ous    map[string]*ou    // by normalised DN
+	// memberOf indexes groups by member uid (lower-case group keys), so
+	// that a user's groups cost one lookup, not a pass over every group.
+	memberOf map[string][]string
 }
 
 var userAttrs = []string{"uid", "cn", "givenName", "sn", "mail", "title", "departmentNumber", "employeeNumber",
@@ -49,6 +52,7 @@ var groupAttrs = []string{"cn", "description", "member", "gidNumber", "objectCla
 // search runs one paged subtree search; a missing base is an empty result.
 func (c *client) search(ctx context.Context, base, filter string, attrs []string) ([]*ldap.Entry, error) {
 	var out []*ldap.Entry
+	c.searches.Add(1)
 	err := c.with(ctx, func(conn *ldap.Conn) error {
 		req := ldap.NewSearchRequest(base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false, filter, attrs, nil)
 		res, err := conn.SearchWithPaging(req, c.s.pageSize)
@@ -86,6 +90,12 @@ func (c *client) load(ctx context.Context) (*snapshot, error) {
 	for _, e := range entries {
 		g := groupFromEntry(e, c.s.emptyMember)
 		snap.groups[strings.ToLower(g.cn)] = g
+	}
+	snap.memberOf = map[string][]string{}
+	for key, g := range snap.groups {
+		for _, uid := range g.members {
+			snap.memberOf[uid] = append(snap.memberOf[uid], key)
+		}
 	}
 	entries, err = c.search(ctx, c.s.baseDN, "(objectClass=organizationalUnit)", []string{"ou", "description"})
 	if err != nil {
@@ -188,19 +198,14 @@ func (s *settings) groupDN(name string) string {
 	return "cn=" + ldap.EscapeDN(name) + "," + s.groupsBase()
 }
 
-// groupsOf lists the managed groups a user is in.
+// groupsOf lists the managed groups a user is in (all, if managed is nil).
 func (snap *snapshot) groupsOf(uid string, managed map[string]bool) []string {
 	var out []string
-	for key, g := range snap.groups {
+	for _, key := range snap.memberOf[uid] {
 		if managed != nil && !managed[key] {
 			continue
 		}
-		for _, m := range g.members {
-			if m == uid {
-				out = append(out, g.cn)
-				break
-			}
-		}
+		out = append(out, snap.groups[key].cn)
 	}
 	sort.Strings(out)
 	return out
