@@ -30,6 +30,11 @@ type applyRun struct {
 
 	mu   sync.Mutex
 	errs map[int][]error
+	// created marks items whose entry was added, even if a later step
+	// for them failed: the entry exists and the state must say so.
+	created map[int]bool
+	// replaced holds the addresses being replaced in this apply.
+	replaced map[string]bool
 	// plannedDN maps a uid to the DN its user will have after this apply.
 	plannedDN map[string]string
 }
@@ -38,6 +43,21 @@ func (r *applyRun) fail(i int, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.errs[i] = append(r.errs[i], err)
+}
+
+func (r *applyRun) markCreated(i int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.created[i] = true
+}
+
+// maybeCreated records an add whose answer was lost with the connection:
+// the entry may exist, so the state keeps it (tainted, to be replaced by
+// the next apply) rather than forget something that is there.
+func (r *applyRun) maybeCreated(i int, err error) {
+	if err != nil && isNetworkError(err) {
+		r.markCreated(i)
+	}
 }
 
 func (r *applyRun) failed(i int) bool {
@@ -86,7 +106,7 @@ func (p *Provider) ApplyChanges(ctx context.Context, req providers.ApplyRequest)
 		}
 		return providers.ApplyResponse{Results: res}
 	}
-	r := &applyRun{p: p, items: req.Items, snap: snap, errs: map[int][]error{}, plannedDN: map[string]string{}}
+	r := &applyRun{p: p, items: req.Items, snap: snap, errs: map[int][]error{}, created: map[int]bool{}, plannedDN: map[string]string{}}
 	r.allocateUIDs()
 	for _, it := range req.Items {
 		if it.Type == "directory_user" && it.Action != providers.Delete {
@@ -94,6 +114,21 @@ func (p *Provider) ApplyChanges(ctx context.Context, req providers.ApplyRequest)
 		}
 	}
 
+	// A replacement arrives as a delete and a create of the same address:
+	// the old entry goes first, or the new one could not be added.
+	r.replaced = map[string]bool{}
+	creates := map[string]bool{}
+	for _, it := range req.Items {
+		if it.Action == providers.Create {
+			creates[it.Address] = true
+		}
+	}
+	for _, it := range req.Items {
+		if it.Action == providers.Delete && creates[it.Address] {
+			r.replaced[it.Address] = true
+		}
+	}
+	r.runPhase(ctx, r.deletesOf(func(it providers.ApplyItem) bool { return r.replaced[it.Address] }))
 	r.runPhase(ctx, r.ouCreates())
 	r.runPhase(ctx, r.groupUpserts())
 	// Memberships go in two steps around the user changes: removals while
@@ -117,7 +152,15 @@ func (p *Provider) ApplyChanges(ctx context.Context, req providers.ApplyRequest)
 			diags = append(diags, providers.FromError("Directory operation failed", e))
 		}
 		if err != nil {
-			res[i] = providers.ApplyResult{New: it.Prior, Diagnostics: append(diags, providers.FromError("Cannot read back the directory", err))}
+			// The server went away after the changes: trust what each
+			// operation reported.
+			nv := it.Prior
+			if (len(r.errs[i]) == 0 && it.Action != providers.Delete) || r.created[i] {
+				nv = it.Planned
+			} else if len(r.errs[i]) == 0 {
+				nv = cty.NullVal(it.Prior.Type())
+			}
+			res[i] = providers.ApplyResult{New: nv, Diagnostics: append(diags, providers.FromError("Cannot read back the directory", err))}
 			continue
 		}
 		identity := it.Planned
@@ -204,7 +247,12 @@ func (r *applyRun) ouCreates() []op {
 				if desc != "" {
 					add.Attribute("description", []string{desc})
 				}
-				return c.Add(add)
+				if err := c.Add(add); err != nil {
+					r.maybeCreated(i, err)
+					return err
+				}
+				r.markCreated(i)
+				return nil
 			}})
 			continue
 		}
@@ -291,6 +339,10 @@ func (r *applyRun) groupUpserts() []op {
 					}
 					err = c.Add(add)
 				}
+				if err == nil {
+					r.markCreated(i)
+				}
+				r.maybeCreated(i, err)
 				return err
 			}})
 			continue
@@ -356,8 +408,10 @@ func (r *applyRun) userUpserts() []op {
 					}
 				}
 				if err := c.Add(add); err != nil {
+					r.maybeCreated(i, err)
 					return err
 				}
+				r.markCreated(i)
 				if !enabled {
 					return r.lock(c, dn)
 				}
@@ -740,9 +794,13 @@ func contains(list []string, s string) bool {
 }
 
 func (r *applyRun) deletes(typ string) []op {
+	return r.deletesOf(func(it providers.ApplyItem) bool { return it.Type == typ && !r.replaced[it.Address] })
+}
+
+func (r *applyRun) deletesOf(want func(providers.ApplyItem) bool) []op {
 	var ops []op
 	for i, it := range r.items {
-		if it.Type != typ || it.Action != providers.Delete {
+		if it.Action != providers.Delete || !want(it) {
 			continue
 		}
 		dn := str(get(it.Prior, "dn"))
