@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -13,6 +15,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/go-ldap/ldap/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/crypto/ssh"
 
@@ -29,14 +32,16 @@ const labPasswordEnv = "STEWARD_LAB_PASSWORD"
 func NewCmdLab(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lab <subcommand>",
-		Short: "Run simulated network devices on this machine",
+		Short: "Run simulated network devices and a directory server on this machine",
 		Long: `Run simulated switches that speak Cisco IOS-XE, Arista EOS and Cisco NX-OS over
-SSH on 127.0.0.1, so that steward can be tried and tested without hardware.
+SSH on 127.0.0.1, and an LDAP directory server, so that steward can be tried
+and tested without hardware.
 
 "steward lab up" starts them in the background and writes providers.st.hcl
-(the provider block that reaches them, host keys included) and
-lab.auto.vars.hcl (their credentials) into the directory; "steward lab down"
-stops them. The devices keep their configuration while the lab runs.`,
+(the provider blocks that reach them, host keys and the directory's CA
+included) and lab.auto.vars.hcl (their credentials) into the directory;
+"steward lab down" stops them. The devices keep their configuration, and the
+directory its entries, while the lab runs.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
@@ -58,6 +63,8 @@ type LabUpOptions struct {
 	Port      int
 	Username  string
 	Timeout   time.Duration
+	// Directory also starts the LDAP directory server (the default).
+	Directory bool
 	// Executable is the steward binary that serves the lab; the running
 	// one by default.
 	Executable string
@@ -81,6 +88,12 @@ EOS switch "access-1". With --devices N, devices take the platforms of
 --platforms in turn and are named core-N (IOS-XE), access-N (EOS) and
 leaf-N (NX-OS).
 
+The lab also runs an LDAP directory server (dc=example,dc=org, with ou=people,
+ou=groups and ou=disabled) over LDAPS, and providers.st.hcl gets a provider
+"directory" block for it, bound as cn=admin,dc=example,dc=org with the lab's
+password and verifying the server with the CA in .lab/directory-ca.pem;
+--directory=false leaves it out.
+
 The password is random unless STEWARD_LAB_PASSWORD is set.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -98,6 +111,7 @@ The password is random unless STEWARD_LAB_PASSWORD is set.`,
 	fl.IntVar(&opts.Port, "port", 0, "First TCP port; devices take consecutive ports (default: free ports)")
 	fl.StringVar(&opts.Username, "username", "admin", "Login name on the devices")
 	fl.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "How long to wait for the devices to start")
+	fl.BoolVar(&opts.Directory, "directory", true, "Also start the LDAP directory server (after the devices' ports with --port)")
 	return cmd
 }
 
@@ -149,7 +163,7 @@ func labUpRun(ctx context.Context, opts *LabUpOptions) error {
 
 	args := []string{"lab", "serve", "--dir", dir, "--username", opts.Username,
 		"--devices", strconv.Itoa(opts.Devices), "--platforms", strings.Join(opts.Platforms, ","),
-		"--latency", opts.Latency.String(), "--port", strconv.Itoa(opts.Port)}
+		"--latency", opts.Latency.String(), "--port", strconv.Itoa(opts.Port), "--directory=" + strconv.FormatBool(opts.Directory)}
 	child := exec.Command(exe, args...)
 	child.Env = append(withoutEnv(f.Environ, labPasswordEnv), labPasswordEnv+"="+password)
 	child.Stdout, child.Stderr = logFile, logFile
@@ -170,7 +184,19 @@ func labUpRun(ctx context.Context, opts *LabUpOptions) error {
 		}
 		return err
 	}
-	if err := lab.WriteConfig(dir, st.Services, opts.Username, password); err != nil {
+	// A provider block steward cannot load would break every plan in dir:
+	// the directory gets one only when this steward has the provider.
+	services := st.Services
+	hasDirectoryProvider := f.Registry != nil && f.Registry().Has(lab.KindDirectory)
+	if !hasDirectoryProvider {
+		services = nil
+		for _, s := range st.Services {
+			if s.Kind != lab.KindDirectory {
+				services = append(services, s)
+			}
+		}
+	}
+	if err := lab.WriteConfig(dir, services, opts.Username, password); err != nil {
 		return err
 	}
 	_ = os.WriteFile(filepath.Join(dir, lab.StateDir, "known_hosts"), []byte(lab.KnownHosts(st.Services)), 0o600)
@@ -178,12 +204,25 @@ func labUpRun(ctx context.Context, opts *LabUpOptions) error {
 	out := f.IO.Out
 	fmt.Fprintf(out, "Lab started in %s (process %d):\n", dir, st.PID)
 	printLabServices(out, st.Services, nil)
+	for _, s := range st.Services {
+		if s.Kind != lab.KindDirectory {
+			continue
+		}
+		fmt.Fprintf(out, "\nDirectory %s at %s (StartTLS: %s), administrator %s",
+			s.Attributes["base_dn"], s.Attributes["url"], s.Attributes["start_tls_url"], s.Attributes["bind_dn"])
+		if hasDirectoryProvider {
+			fmt.Fprintf(out, ";\nits CA certificate is %s.\n", filepath.Join(dir, lab.StateDir, lab.DirectoryCAFile))
+		} else {
+			fmt.Fprintf(out, ".\nThis steward has no directory provider, so %s has no block for it.\n", lab.ProviderFile)
+		}
+	}
 	fmt.Fprintf(out, "\nWrote %s and %s. Stop the lab with: steward lab down --dir %s\n", lab.ProviderFile, lab.VarsFile, opts.Dir)
 	return nil
 }
 
-// waitForLab waits until the server has written its state and every device
-// accepts an SSH login with the lab's credentials and its recorded host key.
+// waitForLab waits until the server has written its state, every device
+// accepts an SSH login with the lab's credentials and its recorded host key,
+// and the directory server a bind over LDAPS verified with its CA.
 func waitForLab(ctx context.Context, dir string, pid int, user, password string, timeout time.Duration, exited <-chan error) (lab.State, error) {
 	deadline := time.Now().Add(timeout)
 	tick := time.NewTicker(50 * time.Millisecond)
@@ -215,10 +254,19 @@ func waitForLab(ctx context.Context, dir string, pid int, user, password string,
 		}
 		all := true
 		for _, s := range st.Services {
-			if s.Kind != lab.KindNetworkDevice || ready[s.Name] {
+			if ready[s.Name] {
 				continue
 			}
-			if err := sshLogin(s, user, password); err != nil {
+			var err error
+			switch s.Kind {
+			case lab.KindNetworkDevice:
+				err = sshLogin(s, user, password)
+			case lab.KindDirectory:
+				err = directoryBind(s, password)
+			default:
+				continue
+			}
+			if err != nil {
 				lastErr = fmt.Errorf("%s: %w", s.Name, err)
 				all = false
 				continue
@@ -247,6 +295,24 @@ func sshLogin(s lab.ServiceInfo, user, password string) error {
 		return err
 	}
 	return client.Close()
+}
+
+// directoryBind binds to the lab's directory server as its administrator
+// over LDAPS, verifying its certificate with the CA in the lab state.
+func directoryBind(s lab.ServiceInfo, password string) error {
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM([]byte(s.Attributes["ca_pem"])) {
+		return errors.New("no CA certificate for the directory in the lab state")
+	}
+	conn, err := ldap.DialURL(s.Attributes["url"],
+		ldap.DialWithTLSConfig(&tls.Config{RootCAs: pool, ServerName: s.Host, MinVersion: tls.VersionTLS12}),
+		ldap.DialWithDialer(&net.Dialer{Timeout: 2 * time.Second}))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	conn.SetTimeout(2 * time.Second)
+	return conn.Bind(s.Attributes["bind_dn"], password)
 }
 
 // labSpecs are the devices of a lab of n devices (0: the default lab).
@@ -450,6 +516,7 @@ func newCmdLabServe(f *Factory) *cobra.Command {
 	var platforms []string
 	var devices, port int
 	var latency time.Duration
+	var withDirectory bool
 	cmd := &cobra.Command{
 		Use:    "serve --dir DIR",
 		Short:  "Run the lab in the foreground (started by lab up)",
@@ -469,7 +536,11 @@ func newCmdLabServe(f *Factory) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			l, err := lab.Start(ctx, lab.Options{Devices: specs, Username: username, Password: password, Latency: latency})
+			opts := lab.Options{Devices: specs, Username: username, Password: password, Latency: latency, Directory: withDirectory}
+			if port != 0 {
+				opts.DirectoryPort = port + len(specs)
+			}
+			l, err := lab.Start(ctx, opts)
 			if err != nil {
 				return err
 			}
@@ -492,6 +563,7 @@ func newCmdLabServe(f *Factory) *cobra.Command {
 	fl.StringSliceVar(&platforms, "platforms", nil, "Platforms of the devices")
 	fl.IntVar(&port, "port", 0, "First TCP port")
 	fl.DurationVar(&latency, "latency", 0, "Per-command latency")
+	fl.BoolVar(&withDirectory, "directory", false, "Also run the directory server")
 	return cmd
 }
 

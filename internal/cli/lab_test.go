@@ -39,7 +39,7 @@ func TestLabUpStatusDown(t *testing.T) {
 		o.Executable = stewardBin
 		return labUpRun(context.Background(), o)
 	})
-	if err := runCmd(t, f, up, "--dir", ".", "--latency", "1ms"); err != nil {
+	if err := runCmd(t, f, up, "--dir", ".", "--latency", "1ms", "--directory=false"); err != nil {
 		t.Fatalf("lab up: %v\n%s", err, out)
 	}
 	for _, want := range []string{"core-1", "cisco_iosxe", "access-1", "arista_eos", lab.ProviderFile} {
@@ -138,7 +138,7 @@ func TestLabThroughTheBinary(t *testing.T) {
 		err := cmd.Run()
 		return b.String(), err
 	}
-	out, err := run("-chdir="+dir, "lab", "up", "-devices=3", "-platforms=cisco_iosxe,arista_eos,cisco_nxos")
+	out, err := run("-chdir="+dir, "lab", "up", "-devices=3", "-platforms=cisco_iosxe,arista_eos,cisco_nxos", "-directory=false")
 	if err != nil {
 		t.Fatalf("lab up: %v\n%s", err, out)
 	}

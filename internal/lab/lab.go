@@ -13,26 +13,38 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
+
+	"github.com/stewardhq/steward/internal/lab/directory"
 )
 
 // Files the lab writes into the working directory it serves.
 const (
-	// ProviderFile holds the provider "network" block for the lab's devices.
+	// ProviderFile holds the provider "network" block for the lab's devices
+	// and the provider "directory" block for its directory server.
 	ProviderFile = "providers.st.hcl"
 	// VarsFile holds the lab's credentials; steward loads it automatically.
 	VarsFile = "lab.auto.vars.hcl"
 	// UsernameVar and PasswordVar are the variables the provider block uses.
 	UsernameVar = "lab_username"
 	PasswordVar = "lab_password"
+	// DirectoryCAFile, in StateDir, is the CA certificate of the lab's
+	// directory server, which the provider "directory" block names as
+	// ca_file.
+	DirectoryCAFile = "directory-ca.pem"
 )
 
 // Service kinds in ServiceInfo.Kind.
 const (
 	KindNetworkDevice = "network_device"
+	// KindDirectory is the lab's LDAP directory server. Its ServiceInfo
+	// Port is the LDAPS port; Attributes hold url (ldaps://),
+	// start_tls_url (ldap://, for StartTLS), base_dn, bind_dn and ca_pem,
+	// and ca_file once WriteConfig has written the CA.
+	KindDirectory = "directory"
 )
 
 // Service is something a lab runs and tears down: a simulated network
-// device today; the lab's directory server will be another.
+// device or the lab's directory server.
 type Service interface {
 	Info() ServiceInfo
 	Close() error
@@ -73,6 +85,13 @@ type Options struct {
 	// Latency is the per-command latency of devices that do not set their
 	// own.
 	Latency time.Duration
+	// Directory also starts the lab's LDAP directory server (`steward lab
+	// up` does): dc=example,dc=org, administrator cn=admin,dc=example,dc=org
+	// with the lab's password, configured like the project's test slapd
+	// (memberof-refint, no size limit). DirectoryPort is its LDAPS port and
+	// DirectoryPort+1 its plain LDAP (StartTLS) port; free ports when 0.
+	Directory     bool
+	DirectoryPort int
 }
 
 // DefaultDevices is the standard lab: a Cisco IOS-XE core switch and an
@@ -114,6 +133,22 @@ type Lab struct {
 	username, password string
 	devices            []*Device
 	services           []Service
+	directory          *directory.Server
+	caFile             string // where WriteConfig wrote the directory's CA
+}
+
+// directoryService is the directory server as a lab service.
+type directoryService struct{ *directory.Server }
+
+// Info describes the directory server as a lab service.
+func (d directoryService) Info() ServiceInfo {
+	return ServiceInfo{Kind: KindDirectory, Name: "directory", Host: d.Host(), Port: d.TLSPort(), Attributes: map[string]string{
+		"url":           d.URL(),
+		"start_tls_url": d.StartTLSURL(),
+		"base_dn":       d.BaseDN(),
+		"bind_dn":       d.RootDN(),
+		"ca_pem":        string(d.CAPEM()),
+	}}
 }
 
 // Start starts the lab's devices, each on its own port of 127.0.0.1. It
@@ -162,6 +197,21 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		l.devices = append(l.devices, d)
 		l.services = append(l.services, d)
 	}
+	if opts.Directory {
+		// As the project's test slapd (internal/testenv/slapd) is
+		// configured: memberof-refint on, no size limits.
+		cfg := directory.Config{RootPassword: l.password, MemberOfRefInt: true, SizeLimit: -1}
+		if opts.DirectoryPort != 0 {
+			cfg.TLSPort, cfg.Port = opts.DirectoryPort, opts.DirectoryPort+1
+		}
+		srv, err := directory.Start(cfg)
+		if err != nil {
+			l.Stop()
+			return nil, fmt.Errorf("lab: starting the directory server: %w", err)
+		}
+		l.directory = srv
+		l.services = append(l.services, directoryService{srv})
+	}
 	return l, nil
 }
 
@@ -189,6 +239,10 @@ func (l *Lab) Device(name string) *Device {
 	return nil
 }
 
+// Directory returns the lab's directory server, or nil when
+// Options.Directory was not set.
+func (l *Lab) Directory() *directory.Server { return l.directory }
+
 // Username and Password are the lab's default credentials.
 func (l *Lab) Username() string { return l.username }
 
@@ -200,12 +254,17 @@ func (l *Lab) Services() []ServiceInfo {
 	out := make([]ServiceInfo, len(l.services))
 	for i, s := range l.services {
 		out[i] = s.Info()
+		if out[i].Kind == KindDirectory && l.caFile != "" {
+			out[i].Attributes["ca_file"] = l.caFile
+		}
 	}
 	return out
 }
 
 // ProviderHCL is the configuration that points steward's network provider
-// at the lab's devices (see the package-level ProviderHCL).
+// at the lab's devices, and its directory provider at the directory server
+// (see the package-level ProviderHCL). The directory block names its CA
+// file once WriteConfig has written it.
 func (l *Lab) ProviderHCL() string { return ProviderHCL(l.Services()) }
 
 // VarsHCL is the variable file with the lab's credentials.
@@ -217,13 +276,27 @@ func (l *Lab) KnownHosts() string { return KnownHosts(l.Services()) }
 // WriteConfig writes ProviderFile and VarsFile (readable by the owner
 // only) into dir.
 func (l *Lab) WriteConfig(dir string) error {
-	return WriteConfig(dir, l.Services(), l.username, l.password)
+	if err := WriteConfig(dir, l.Services(), l.username, l.password); err != nil {
+		return err
+	}
+	if l.directory != nil {
+		abs, err := filepath.Abs(filepath.Join(dir, StateDir, DirectoryCAFile))
+		if err != nil {
+			return err
+		}
+		l.caFile = abs
+	}
+	return nil
 }
 
 // ProviderHCL returns the variable declarations and the provider "network"
 // block that reach the network devices among services. Credentials are
 // variables (var.lab_username, var.lab_password) whose values VarsHCL
 // holds, never literals; host keys are pinned, so verification stays on.
+// A directory service among services adds a provider "directory" block
+// (LDAPS, the rootdn and var.lab_password, and ca_file when the service's
+// attributes have it, as WriteConfig sets); the network part is the same
+// with or without it.
 func ProviderHCL(services []ServiceInfo) string {
 	var b strings.Builder
 	b.WriteString(`# Written by "steward lab up": the simulated devices of the lab running in this
@@ -261,6 +334,23 @@ provider "network" {
 		b.WriteString("  }\n")
 	}
 	b.WriteString("}\n")
+	for _, s := range services {
+		if s.Kind != KindDirectory {
+			continue
+		}
+		// One directory: a second provider "directory" block would be an error.
+		fmt.Fprintf(&b, "\n# The lab's LDAP directory; its administrator's password is var.%s.\n", PasswordVar)
+		b.WriteString("provider \"directory\" {\n")
+		fmt.Fprintf(&b, "  url = %q\n", s.Attributes["url"])
+		fmt.Fprintf(&b, "  bind_dn = %q\n", s.Attributes["bind_dn"])
+		fmt.Fprintf(&b, "  password = var.%s\n", PasswordVar)
+		fmt.Fprintf(&b, "  base_dn = %q\n", s.Attributes["base_dn"])
+		if ca := s.Attributes["ca_file"]; ca != "" {
+			fmt.Fprintf(&b, "  ca_file = %q\n", ca)
+		}
+		b.WriteString("}\n")
+		break
+	}
 	return string(hclwrite.Format([]byte(b.String())))
 }
 
@@ -284,12 +374,47 @@ func KnownHosts(services []ServiceInfo) string {
 	return b.String()
 }
 
-// WriteConfig writes ProviderFile and VarsFile into dir.
+// WriteConfig writes ProviderFile and VarsFile into dir, and the CA
+// certificate of a directory service into dir/StateDir/DirectoryCAFile,
+// which the provider "directory" block names by its absolute path.
 func WriteConfig(dir string, services []ServiceInfo, username, password string) error {
+	services, err := writeDirectoryCA(dir, services)
+	if err != nil {
+		return err
+	}
 	if err := writeFileAtomic(filepath.Join(dir, VarsFile), []byte(VarsHCL(username, password)), 0o600); err != nil {
 		return err
 	}
 	return writeFileAtomic(filepath.Join(dir, ProviderFile), []byte(ProviderHCL(services)), 0o644)
+}
+
+// writeDirectoryCA writes the CA of the directory among services and
+// returns the services with its ca_file set (the caller's are unchanged).
+func writeDirectoryCA(dir string, services []ServiceInfo) ([]ServiceInfo, error) {
+	out := make([]ServiceInfo, len(services))
+	copy(out, services)
+	for i, s := range out {
+		if s.Kind != KindDirectory || s.Attributes["ca_pem"] == "" {
+			continue
+		}
+		path, err := filepath.Abs(filepath.Join(dir, StateDir, DirectoryCAFile))
+		if err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, err
+		}
+		if err := writeFileAtomic(path, []byte(s.Attributes["ca_pem"]), 0o644); err != nil {
+			return nil, err
+		}
+		attrs := make(map[string]string, len(s.Attributes)+1)
+		for k, v := range s.Attributes {
+			attrs[k] = v
+		}
+		attrs["ca_file"] = path
+		out[i].Attributes = attrs
+	}
+	return out, nil
 }
 
 // RandomPassword returns a password for a lab: 24 hexadecimal digits, which

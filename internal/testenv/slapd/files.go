@@ -178,6 +178,9 @@ func slapdConf(dir, rootPW, caFile, certFile, keyFile string, with24Schema bool)
 	p("overlay ppolicy")
 	p("ppolicy_default %s", quote(DefaultPolicyDN))
 	p("ppolicy_hash_cleartext")
+	// No ppolicy_use_lockout: a bind to a locked account fails with invalidCredentials, and the
+	// password policy response control (when asked for) carries no error either, so a client cannot
+	// tell a locked account from a wrong password (internal/lab/directory mimics this).
 	return b.String()
 }
 

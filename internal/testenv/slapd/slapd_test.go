@@ -376,6 +376,66 @@ func TestPlaceholderMembers(t *testing.T) {
 	}
 }
 
+// How the memberof overlay behaves in the cases a provider meets.
+func TestMemberOfBehaviour(t *testing.T) {
+	t.Parallel()
+	s := Start(t)
+	conn := s.Conn(t)
+
+	// A group added before its member's entry: the member never gets memberOf (the overlay acts
+	// only when a group's member attribute changes), until the membership is written again.
+	early := addGroup(t, conn, "early", "uid=later,"+PeopleDN)
+	later := addUser(t, conn, "later", 10010, "")
+	if got := memberOf(t, s, later); len(got) != 0 {
+		t.Errorf("memberOf of a user added after its group: %v (the overlay learnt to backfill?)", got)
+	}
+	mod := ldap.NewModifyRequest(early, nil)
+	mod.Delete("member", []string{later})
+	mod.Add("member", []string{later})
+	if err := conn.Modify(mod); err != nil {
+		t.Fatal(err)
+	}
+	if got := memberOf(t, s, later); !slices.Equal(got, []string{strings.ToLower(early)}) {
+		t.Errorf("memberOf after rewriting the membership: %v", got)
+	}
+
+	// memberOf cannot be written by clients, not even by the admin.
+	add := ldap.NewAddRequest("uid=self-made,"+PeopleDN, nil)
+	add.Attribute("objectClass", []string{"inetOrgPerson"})
+	add.Attribute("cn", []string{"x"})
+	add.Attribute("sn", []string{"x"})
+	add.Attribute("memberOf", []string{early})
+	if err := conn.Add(add); !ldap.IsErrorWithCode(err, ldap.LDAPResultConstraintViolation) {
+		t.Errorf("add with memberOf: %v, want constraint violation", err)
+	}
+
+	// Deleting a user removes it from its groups (memberof-refint), except from a group where it
+	// is the last member: that group would break groupOfNames, so the dangling value stays.
+	a := addUser(t, conn, "a", 10011, "")
+	b := addUser(t, conn, "b", 10012, "")
+	two := addGroup(t, conn, "two", a, b)
+	one := addGroup(t, conn, "one", a)
+	if err := conn.Del(ldap.NewDelRequest(a, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Entry(t, two, "member").GetAttributeValues("member"); !slices.Equal(got, []string{b}) {
+		t.Errorf("members of %s after deleting a: %v, want only b", two, got)
+	}
+	if got := s.Entry(t, one, "member").GetAttributeValues("member"); !slices.Equal(got, []string{a}) {
+		t.Errorf("members of %s after deleting its only member: %v, want the dangling value kept", one, got)
+	}
+
+	// Member values keep the case the client sent for attribute values, with attribute types
+	// lowered; memberOf values are the group's DN as stored.
+	odd := addGroup(t, conn, "Odd", "UID=B,OU=People,DC=Example,DC=Org")
+	if got := s.Entry(t, odd, "member").GetAttributeValues("member"); !slices.Equal(got, []string{"uid=B,ou=People,dc=Example,dc=Org"}) {
+		t.Errorf("member stored as %v", got)
+	}
+	if got := s.Entry(t, b, "memberOf").GetAttributeValues("memberOf"); !slices.Contains(got, "cn=Odd,"+GroupsDN) {
+		t.Errorf("b memberOf %v", got)
+	}
+}
+
 func TestLockout(t *testing.T) {
 	t.Parallel()
 	s := Start(t)
@@ -406,6 +466,62 @@ func TestLockout(t *testing.T) {
 			t.Errorf("bind after unlocking: %v", err)
 		}
 	}
+	// With the password policy control, the response control carries no error: without
+	// ppolicy_use_lockout, a locked account looks like a wrong password.
+	mod := ldap.NewModifyRequest(carol, nil)
+	mod.Replace("pwdAccountLockedTime", []string{PermanentlyLocked})
+	if err := conn.Modify(mod); err != nil {
+		t.Fatal(err)
+	}
+	uc := dialURL(t, s.URL)
+	res, err := uc.SimpleBind(ldap.NewSimpleBindRequest(carol, "carol-secret", []ldap.Control{ldap.NewControlBeheraPasswordPolicy()}))
+	if !ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
+		t.Errorf("bind with the policy control while locked: %v", err)
+	}
+	var pp *ldap.ControlBeheraPasswordPolicy
+	if res != nil {
+		if c, ok := ldap.FindControl(res.Controls, ldap.ControlTypeBeheraPasswordPolicy).(*ldap.ControlBeheraPasswordPolicy); ok {
+			pp = c
+		}
+	}
+	if pp == nil || pp.Error != -1 {
+		t.Errorf("password policy response %v, want one without error", pp)
+	}
+	// Locking does not stop the admin from changing the entry; unlocking by deleting the value.
+	mod = ldap.NewModifyRequest(carol, nil)
+	mod.Delete("pwdAccountLockedTime", nil)
+	if err := conn.Modify(mod); err != nil {
+		t.Fatal(err)
+	}
+
+	// With pwdLockout FALSE in the policy, ppolicy 2.5 ignores pwdAccountLockedTime.
+	mod = ldap.NewModifyRequest(DefaultPolicyDN, nil)
+	mod.Replace("pwdLockout", []string{"FALSE"})
+	if err := conn.Modify(mod); err != nil {
+		t.Fatal(err)
+	}
+	mod = ldap.NewModifyRequest(carol, nil)
+	mod.Replace("pwdAccountLockedTime", []string{PermanentlyLocked})
+	if err := conn.Modify(mod); err != nil {
+		t.Fatal(err)
+	}
+	if err := bindAs(t, s, carol, "carol-secret"); err != nil {
+		t.Errorf("bind while locked with pwdLockout FALSE: %v, want success (the lock is ignored)", err)
+	}
+	mod = ldap.NewModifyRequest(DefaultPolicyDN, nil)
+	mod.Replace("pwdLockout", []string{"TRUE"})
+	if err := conn.Modify(mod); err != nil {
+		t.Fatal(err)
+	}
+	if err := bindAs(t, s, carol, "carol-secret"); !ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
+		t.Errorf("bind while locked with pwdLockout TRUE again: %v", err)
+	}
+	mod = ldap.NewModifyRequest(carol, nil)
+	mod.Delete("pwdAccountLockedTime", nil)
+	if err := conn.Modify(mod); err != nil {
+		t.Fatal(err)
+	}
+
 	// Wrong passwords do not lock (pwdMaxFailure 0): tests may fail binds at will.
 	for range 5 {
 		if err := bindAs(t, s, carol, "wrong"); !ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
@@ -590,4 +706,63 @@ func TestQuote(t *testing.T) {
 	if got := quote(`/tmp/Test a"b\c/001`); got != `"/tmp/Test a\"b\\c/001"` {
 		t.Errorf("quote = %s", got)
 	}
+}
+
+// newPrepared returns a Server whose files are written, not started.
+func newPrepared(t *testing.T) *Server {
+	t.Helper()
+	if reason := Unavailable(); reason != "" {
+		skipOrFail(t, reason)
+	}
+	dir := t.TempDir()
+	s := &Server{BaseDN: BaseDN, BindDN: AdminDN, Password: randomHex(16), Dir: dir,
+		conf: dir + "/slapd.conf", logPath: dir + "/slapd.log"}
+	t.Cleanup(s.Stop)
+	if err := s.prepare(); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestLaunchPortInUse(t *testing.T) {
+	t.Parallel()
+	s := newPrepared(t)
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	free, err := freePorts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.port, s.tlsPort = free[0], l.Addr().(*net.TCPAddr).Port
+	s.URL = fmt.Sprintf("ldap://127.0.0.1:%d", s.port)
+	err = s.launch()
+	if !errors.Is(err, errAddrInUse) {
+		t.Fatalf("launch on a taken port: %v, want errAddrInUse", err)
+	}
+	if s.Running() {
+		t.Error("running after a failed launch")
+	}
+	// startFresh picks other ports.
+	if err := s.startFresh(); err != nil {
+		t.Fatal(err)
+	}
+	if !s.Running() || s.Entry(t, BaseDN) == nil {
+		t.Fatal("not serving after startFresh")
+	}
+}
+
+func TestLaunchFailureReason(t *testing.T) {
+	t.Parallel()
+	s := newPrepared(t)
+	if err := os.WriteFile(s.Dir+"/server.key", []byte("not a key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := s.startFresh()
+	if err == nil || errors.Is(err, errAddrInUse) || !strings.Contains(err.Error(), "exited") || !strings.Contains(err.Error(), "TLS") {
+		t.Fatalf("start with a bad key: %v, want slapd's TLS error", err)
+	}
+	t.Logf("reason given: %v", err)
 }
