@@ -41,6 +41,7 @@ applying it adopts the objects without changing them.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(NewCmdDiscoverNetwork(f, nil))
+	cmd.AddCommand(NewCmdDiscoverDirectory(f, nil))
 	return cmd
 }
 
@@ -138,7 +139,15 @@ func discoverNetworkRun(o *DiscoverNetworkOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.JSON {
+	return printDiscovery(f, d, o.JSON, "VLANs, configured ports, static routes or access lists")
+}
+
+// printDiscovery writes d to standard output as HCL or JSON, and the
+// objects left out to standard error; what names the kinds of objects
+// looked for, for the message when there is nothing to adopt.
+func printDiscovery(f *Factory, d *ui.Discovery, asJSON bool, what string) error {
+	var err error
+	if asJSON {
 		err = ui.RenderDiscoveryJSON(f.IO.Out, d)
 	} else {
 		err = ui.RenderDiscoveryHCL(f.IO.Out, d)
@@ -150,7 +159,7 @@ func discoverNetworkRun(o *DiscoverNetworkOptions) error {
 		fmt.Fprintf(f.IO.ErrOut, "Warning: not adopted: %s %s: %s\n", s.Type, s.ID, s.Reason)
 	}
 	if len(d.Resources) == 0 {
-		fmt.Fprintf(f.IO.ErrOut, "Nothing to adopt: %s has no VLANs, configured ports, static routes or access lists that steward can describe.\n", d.Source)
+		fmt.Fprintf(f.IO.ErrOut, "Nothing to adopt: %s has no %s that steward can describe.\n", d.Source, what)
 	}
 	return nil
 }
@@ -307,6 +316,29 @@ func networkProviderFor(m *config.Module, dev, dir string) (*config.ProviderConf
 // configures p with the one device dev, so that only that device is
 // contacted. It returns the device's evaluated configuration.
 func configureNetworkDevice(ctx context.Context, p providers.Provider, pc *config.ProviderConfig, m *config.Module, vars map[string]cty.Value, dev string, f *Factory) (cty.Value, hcl.Diagnostics) {
+	val, diags := evalProviderBlock(p, pc, m, vars)
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	attrs := val.AsValueMap()
+	if devs := attrs["device"]; devs.IsNull() || !devs.HasIndex(cty.StringVal(dev)).True() {
+		return cty.NilVal, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Device not configured",
+			Detail:   fmt.Sprintf("The configuration of provider %q has no device %q.", pc.Ref(), dev),
+			Subject:  pc.DeclRange.Ptr(),
+		})
+	}
+	devCfg := attrs["device"].Index(cty.StringVal(dev))
+	attrs["device"] = cty.MapVal(map[string]cty.Value{dev: devCfg})
+	diags = append(diags, configureProvider(ctx, p, pc, cty.ObjectVal(attrs), f)...)
+	return devCfg, diags
+}
+
+// evalProviderBlock evaluates a provider block, as plan would, before
+// anything else exists: with variables, locals and functions only. The
+// result has the schema's defaults and no marks.
+func evalProviderBlock(p providers.Provider, pc *config.ProviderConfig, m *config.Module, vars map[string]cty.Value) (cty.Value, hcl.Diagnostics) {
 	blk := p.Schema().Config
 	sc := &staticScope{mod: m, vars: vars, funcs: discoverFunctions(m.Dir), locals: map[string]cty.Value{}, busy: map[string]bool{}}
 	ectx, diags := sc.evalContext(hcldec.Variables(pc.Config, blk.DecoderSpec()))
@@ -327,18 +359,15 @@ func configureNetworkDevice(ctx context.Context, p providers.Provider, pc *confi
 			Subject:  pc.DeclRange.Ptr(),
 		})
 	}
-	attrs := val.AsValueMap()
-	if devs := attrs["device"]; devs.IsNull() || !devs.HasIndex(cty.StringVal(dev)).True() {
-		return cty.NilVal, append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Device not configured",
-			Detail:   fmt.Sprintf("The configuration of provider %q has no device %q.", pc.Ref(), dev),
-			Subject:  pc.DeclRange.Ptr(),
-		})
-	}
-	devCfg := attrs["device"].Index(cty.StringVal(dev))
-	attrs["device"] = cty.MapVal(map[string]cty.Value{dev: devCfg})
-	pd := p.Configure(ctx, providers.ConfigureRequest{Config: cty.ObjectVal(attrs), Alias: pc.Alias, StewardVersion: f.Version})
+	return val, diags
+}
+
+// configureProvider configures p with the evaluated provider block val and
+// returns the provider's diagnostics, placed in the block.
+func configureProvider(ctx context.Context, p providers.Provider, pc *config.ProviderConfig, val cty.Value, f *Factory) hcl.Diagnostics {
+	blk := p.Schema().Config
+	var diags hcl.Diagnostics
+	pd := p.Configure(ctx, providers.ConfigureRequest{Config: val, Alias: pc.Alias, StewardVersion: f.Version})
 	for _, d := range pd {
 		sev := hcl.DiagError
 		if d.Severity == providers.Warning {
@@ -347,7 +376,7 @@ func configureNetworkDevice(ctx context.Context, p providers.Provider, pc *confi
 		rng := schema.SourceRange(pc.Config, blk, d.Attribute)
 		diags = append(diags, &hcl.Diagnostic{Severity: sev, Summary: d.Summary, Detail: d.Detail, Subject: &rng})
 	}
-	return devCfg, diags
+	return diags
 }
 
 // adopter turns the objects listed on one device into resources to adopt.
@@ -671,7 +700,7 @@ func (s *staticScope) evalContext(trs []hcl.Traversal) (*hcl.EvalContext, hcl.Di
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Unsupported reference in the provider block",
-				Detail:   fmt.Sprintf("steward discover reads the provider block before anything else is evaluated, so it can use variables (var.*) and locals (local.*) but not %s. Set the device's connection settings from variables or locals.", root),
+				Detail:   fmt.Sprintf("steward discover reads the provider block before anything else is evaluated, so it can use variables (var.*) and locals (local.*) but not %s. Set the provider's settings from variables or locals.", root),
 				Subject:  tr.SourceRange().Ptr(),
 			})
 		}

@@ -305,13 +305,10 @@ func (r *applyRun) groupUpserts() []op {
 		want := groupFromValue(it.Planned)
 		dn := r.p.s.groupDN(want.cn)
 		if it.Action == providers.Create {
-			var members []string
-			for _, uid := range want.members {
-				members = append(members, r.memberDN(uid))
-			}
-			if len(members) == 0 {
-				members = []string{r.p.s.emptyMember}
-			}
+			// A new group starts with the placeholder; its members are
+			// added with the other memberships, once the users exist, so
+			// that the memberof overlay records memberOf on them.
+			members := []string{r.p.s.emptyMember}
 			ops = append(ops, op{i, dn, func(c *ldap.Conn) error {
 				add := ldap.NewAddRequest(dn, nil)
 				classes := []string{"top", "groupOfNames"}
@@ -632,8 +629,8 @@ func (r *applyRun) membershipPlan() *memberPlan {
 				}
 			}
 		case "directory_group":
-			if it.Action == providers.Delete || it.Action == providers.Create {
-				continue
+			if it.Action == providers.Delete || get(it.Planned, "members").IsNull() {
+				continue // unset members leave membership to the users
 			}
 			before := setStrings(get(it.Prior, "members"))
 			after := setStrings(get(it.Planned, "members"))
@@ -682,12 +679,7 @@ func (r *applyRun) membershipPlan() *memberPlan {
 		}
 		for _, it := range r.items {
 			if it.Type == "directory_group" && strings.EqualFold(str(get(it.Planned, "name")), key) && it.Action == providers.Create {
-				for _, uid := range setStrings(get(it.Planned, "members")) {
-					current[normDN(r.memberDN(uid))] = true
-				}
-				if len(current) == 0 {
-					current[normDN(r.p.s.emptyMember)] = true
-				}
+				current[normDN(r.p.s.emptyMember)] = true
 			}
 		}
 		gc := groupChange{dn: r.p.s.groupDN(name), items: c.items}

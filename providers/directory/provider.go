@@ -328,6 +328,7 @@ func (p *Provider) Import(ctx context.Context, req providers.ImportRequest) prov
 			attrs["uid"] = cty.StringVal(it.ID)
 		case "directory_group":
 			attrs["name"] = cty.StringVal(it.ID)
+			attrs["members"] = cty.SetValEmpty(cty.String) // adopt the members too
 		case "directory_ou":
 			attrs["dn"] = cty.StringVal(it.ID)
 		}
