@@ -120,7 +120,11 @@ type PlanResult struct {
 	Planned cty.Value
 	// RequiresReplace lists the changed attributes that force replacement.
 	RequiresReplace []cty.Path
-	Diagnostics     Diagnostics
+	// Summary, when set, describes the change in one sentence for the
+	// plan's readers ("alice will be disabled: locked, removed from 3
+	// groups, moved to ou=disabled").
+	Summary     string
+	Diagnostics Diagnostics
 }
 
 // PlanResponse answers a PlanRequest item by item.

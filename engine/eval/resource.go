@@ -262,6 +262,9 @@ func (w *walker) planInstances(ctx context.Context, n *node, p providers.Provide
 			res := resp.Results[i]
 			if !res.Diagnostics.HasErrors() {
 				which[i].change = w.decide(n, which[i], items[i].Prior, res.Planned, res.RequiresReplace)
+				if which[i].change.Action != plan.NoOp {
+					which[i].change.Summary = res.Summary
+				}
 			}
 		})
 	}

@@ -305,6 +305,7 @@ type changeJSON struct {
 	Provider            string       `json:"provider"`
 	Action              Action       `json:"action"`
 	Reason              string       `json:"reason,omitempty"`
+	Summary             string       `json:"summary,omitempty"`
 	RequiresReplace     [][]stepJSON `json:"requires_replace,omitempty"`
 	Before              *valueJSON   `json:"before,omitempty"`
 	After               *valueJSON   `json:"after,omitempty"`
@@ -450,6 +451,7 @@ func encodeChange(c *ResourceChange) (*changeJSON, error) {
 		Provider:            c.Provider,
 		Action:              c.Action,
 		Reason:              c.Reason,
+		Summary:             c.Summary,
 		ImportID:            c.ImportID,
 		CreateBeforeDestroy: c.CreateBeforeDestroy,
 	}
@@ -586,6 +588,7 @@ func decodeChange(cj *changeJSON) (*ResourceChange, error) {
 		Provider:            cj.Provider,
 		Action:              cj.Action,
 		Reason:              cj.Reason,
+		Summary:             cj.Summary,
 		ImportID:            cj.ImportID,
 		CreateBeforeDestroy: cj.CreateBeforeDestroy,
 	}

@@ -88,6 +88,10 @@ type ResourceChange struct {
 	// marks; After has unknown values where the result is known only after
 	// apply.
 	Before, After cty.Value
+	// Summary is the provider's one-sentence description of the change in
+	// the words a manager uses ("alice will be disabled: locked, removed
+	// from 3 groups, moved to ou=disabled"), shown above the raw diff.
+	Summary string
 	// ImportID is set when an import block adopts an existing object.
 	ImportID string
 	// Schema describes the resource type; it is not saved in plan files.

@@ -50,6 +50,7 @@ type jsonResourceChange struct {
 	ProviderName    string     `json:"provider_name"`
 	Change          jsonChange `json:"change"`
 	ActionReason    string     `json:"action_reason,omitempty"`
+	Summary         string     `json:"summary,omitempty"`
 }
 
 type jsonChange struct {
@@ -208,6 +209,7 @@ func jsonResource(c *plan.ResourceChange, drift bool) jsonResourceChange {
 		Index:        jsonIndex(c.Addr.Key),
 		ProviderName: c.Provider,
 		ActionReason: c.Reason,
+		Summary:      c.Summary,
 		Change: jsonChange{
 			Actions:         jsonActions(action),
 			Before:          jsonValue(before),

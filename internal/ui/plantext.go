@@ -293,6 +293,9 @@ func (r *planText) resource(c *plan.ResourceChange, drift bool) {
 		}
 	} else {
 		var extra []string
+		if c.Summary != "" {
+			r.headerComment(c.Summary)
+		}
 		switch action {
 		case plan.Create:
 			r.headerComment(addr + " will be created")

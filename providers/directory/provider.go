@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"fmt"
 
 	"sort"
 	"strings"
@@ -165,8 +166,68 @@ func (p *Provider) PlanChanges(_ context.Context, req providers.PlanRequest) pro
 	res := make([]providers.PlanResult, len(req.Items))
 	for i, it := range req.Items {
 		res[i].Planned, res[i].Diagnostics = p.planOne(it)
+		if it.Type == "directory_user" && !res[i].Diagnostics.HasErrors() {
+			res[i].Summary = p.userSummary(it.Prior, res[i].Planned)
+		}
 	}
 	return providers.PlanResponse{Results: res}
+}
+
+// userSummary tells, in a manager's words, what happens to a person's
+// account when it leaves, comes back or changes department.
+func (p *Provider) userSummary(prior, planned cty.Value) string {
+	if prior.IsNull() || !planned.IsKnown() || planned.IsNull() {
+		return ""
+	}
+	uid := str(planned.GetAttr("uid"))
+	before, after := enabledOf(prior), enabledOf(planned)
+	oldGroups, newGroups := setStrings(prior.GetAttr("groups")), setStrings(planned.GetAttr("groups"))
+	switch {
+	case before && !after:
+		return fmt.Sprintf("%s will be disabled: locked, removed from %d group%s, moved to %s", uid, len(oldGroups), plural(len(oldGroups)), p.s.disabledOU)
+	case !before && after:
+		return fmt.Sprintf("%s will be re-enabled: unlocked, moved back to %s, added to %s", uid, p.s.usersOU, listOrNone(newGroups))
+	}
+	var joined, left []string
+	for _, g := range newGroups {
+		if !contains(oldGroups, g) {
+			joined = append(joined, g)
+		}
+	}
+	for _, g := range oldGroups {
+		if !contains(newGroups, g) {
+			left = append(left, g)
+		}
+	}
+	dept, oldDept := str(planned.GetAttr("department")), str(prior.GetAttr("department"))
+	switch {
+	case dept != oldDept && dept != "":
+		return fmt.Sprintf("%s moves from %s to %s: leaves %s, joins %s", uid, orNone(oldDept), dept, listOrNone(left), listOrNone(joined))
+	case len(joined) > 0 || len(left) > 0:
+		return fmt.Sprintf("%s leaves %s and joins %s", uid, listOrNone(left), listOrNone(joined))
+	}
+	return ""
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no department"
+	}
+	return s
+}
+
+func listOrNone(items []string) string {
+	if len(items) == 0 {
+		return "no group"
+	}
+	return strings.Join(items, ", ")
 }
 
 func (p *Provider) planOne(it providers.PlanItem) (cty.Value, providers.Diagnostics) {

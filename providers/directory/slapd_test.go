@@ -130,6 +130,7 @@ func TestSlapdLifecycle(t *testing.T) {
 	if got := enginetest.Pending(p); strings.Join(got, ",") != `update directory_user.staff["user3"]` {
 		t.Fatalf("moving a user: %v", got)
 	}
+	wantInPlan(t, p, "user3 moves from ops to finance: leaves ops, joins finance")
 	h.MustApply(p)
 	noChanges(t, h)
 	if !containsStr(memberUIDs(t, s, "finance"), "user3") || containsStr(memberUIDs(t, s, "ops"), "user3") {
@@ -138,7 +139,9 @@ func TestSlapdLifecycle(t *testing.T) {
 
 	// The leaver: locked, out of every group, moved to ou=disabled, kept.
 	h.WriteFile("main.st.hcl", office("finance", false, "admins"))
-	h.MustApply(h.MustPlan(plan.NormalMode))
+	p = h.MustPlan(plan.NormalMode)
+	wantInPlan(t, p, "user4 will be disabled: locked, removed from 1 group, moved to ou=disabled")
+	h.MustApply(p)
 	noChanges(t, h)
 	e := s.Entry(t, "uid=user4,ou=disabled,"+s.BaseDN, "pwdAccountLockedTime", "shadowExpire", "mail")
 	if e == nil || e.GetAttributeValue("mail") != "user4@example.org" {
@@ -352,4 +355,16 @@ resource "directory_user" "u" {
 	}
 	h.MustApply(p)
 	noChanges(t, h)
+}
+
+// wantInPlan checks the text rendering of a plan for a sentence.
+func wantInPlan(t *testing.T, p *plan.Plan, sentence string) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := ui.RenderPlanText(&b, p, ui.PlanTextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), sentence) {
+		t.Fatalf("the plan does not say %q:\n%s", sentence, b.String())
+	}
 }
