@@ -97,7 +97,10 @@ func listOrTuple(elems []cty.Value) cty.Value {
 // Sensitive, so that expressions using it stay marked.
 func (b *Block) MarkSensitive(v cty.Value) cty.Value {
 	return b.TransformAttributes(v, func(_ cty.Path, a *Attribute, v cty.Value) cty.Value {
-		if a.Sensitive || a.WriteOnly {
+		// An unset secret reveals nothing; leaving nulls unmarked keeps
+		// objects without secrets free of marks, which matters for speed
+		// (marked values are rebuilt whenever they are compared).
+		if (a.Sensitive || a.WriteOnly) && !(v.IsKnown() && v.IsNull()) {
 			return v.Mark(Sensitive)
 		}
 		return v
