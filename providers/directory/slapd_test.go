@@ -3,6 +3,8 @@ package directory_test
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -366,5 +368,71 @@ func wantInPlan(t *testing.T, p *plan.Plan, sentence string) {
 	}
 	if !strings.Contains(b.String(), sentence) {
 		t.Fatalf("the plan does not say %q:\n%s", sentence, b.String())
+	}
+}
+
+// TestSlapdLDAPSOUsAndLookups: LDAPS with the generated CA, an OU, and the
+// data sources that look up existing users and groups; the plan file holds
+// no password either.
+func TestSlapdLDAPSOUsAndLookups(t *testing.T) {
+	s := slapd.Start(t)
+	h := enginetest.New(t, registry(), map[string]string{
+		"provider.st.hcl": providerHCL(s, s.LDAPSURL),
+		"main.st.hcl": `
+resource "directory_ou" "contractors" {
+  name        = "contractors"
+  description = "External staff"
+}
+resource "directory_group" "ops" {
+  name = "ops"
+}
+resource "directory_user" "erin" {
+  uid        = "erin"
+  full_name  = "Erin Example"
+  department = "ops"
+  groups     = [directory_group.ops.name]
+  password   = var.alice_password
+}
+`,
+	})
+	h.Vars = []config.VarArg{{Assignment: "bind_password=" + s.Password}}
+	p := h.MustPlan(plan.NormalMode)
+	planFile := filepath.Join(t.TempDir(), "plan.bin")
+	if err := plan.WriteFile(planFile, p); err != nil {
+		t.Fatal(err)
+	}
+	h.MustApply(p)
+	noChanges(t, h)
+	if e := s.Entry(t, "ou=contractors,"+s.BaseDN, "description"); e == nil || e.GetAttributeValue("description") != "External staff" {
+		t.Fatalf("ou=contractors: %v", e)
+	}
+	raw, _ := os.ReadFile(planFile)
+	if strings.Contains(string(raw), "Initial-Secret-1") || strings.Contains(string(raw), s.Password) {
+		t.Fatal("a password reached the plan file")
+	}
+
+	h.WriteFile("lookups.st.hcl", `
+data "directory_user" "erin" {
+  uid = "erin"
+}
+data "directory_group" "ops" {
+  name = "ops"
+}
+output "erin" {
+  value = [data.directory_user.erin.dn, data.directory_user.erin.department, tostring(data.directory_user.erin.enabled), join(",", data.directory_group.ops.members)]
+}
+`)
+	h.MustApply(h.MustPlan(plan.NormalMode))
+	out, err := h.State.Outputs["erin"].Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range out.AsValueSlice() {
+		got = append(got, v.AsString())
+	}
+	want := "uid=erin,ou=people," + s.BaseDN + "|ops|true|erin"
+	if strings.Join(got, "|") != want {
+		t.Fatalf("lookups = %q, want %q", strings.Join(got, "|"), want)
 	}
 }
