@@ -89,7 +89,7 @@ var directoryTypes = []struct {
 }{
 	{"directory_ou", "ou", []string{"name", "parent", "description"}},
 	{"directory_user", "user", []string{"uid", "full_name", "given_name", "surname", "email", "title", "department", "employee_number", "phone",
-		"uid_number", "gid_number", "home_directory", "login_shell", "groups", "password", "enabled"}},
+		"uid_number", "gid_number", "home_directory", "login_shell", "ssh_public_keys", "groups", "password", "enabled"}},
 	{"directory_group", "group", []string{"name", "description", "members", "gid_number"}},
 }
 

@@ -177,7 +177,7 @@ func TestShellNXOSCheckpoint(t *testing.T) {
 		t.Fatal("vlan 55 not configured")
 	}
 	out := sh.run("rollback running-config checkpoint steward", "leaf-1# ")
-	if !strings.Contains(out, "Rollback completed successfully.") || strings.Contains(d.Config(), "55") {
+	if !strings.Contains(out, "Rollback completed successfully.") || strings.Contains(d.Config(), "vlan 1,55") {
 		t.Errorf("rollback did not restore the checkpoint: %q", out)
 	}
 }

@@ -404,6 +404,14 @@ func (r *applyRun) userUpserts() []op {
 						add.Attribute(k, []string{attrs[k]})
 					}
 				}
+				if len(want.sshKeys) > 0 {
+					for j, a := range add.Attributes {
+						if a.Type == "objectClass" {
+							add.Attributes[j].Vals = append(add.Attributes[j].Vals, "ldapPublicKey")
+						}
+					}
+					add.Attribute("sshPublicKey", want.sshKeys)
+				}
 				if err := c.Add(add); err != nil {
 					r.maybeCreated(i, err)
 					return err
@@ -436,6 +444,17 @@ func (r *applyRun) userUpserts() []op {
 			sort.Strings(names)
 			for _, k := range names {
 				setOrDelete(m, k, wa[k], ha[k])
+			}
+			if strings.Join(want.sshKeys, "\n") != strings.Join(have.sshKeys, "\n") {
+				switch {
+				case len(want.sshKeys) == 0:
+					m.Delete("sshPublicKey", nil)
+				case len(have.sshKeys) == 0:
+					m.Add("objectClass", []string{"ldapPublicKey"})
+					m.Replace("sshPublicKey", want.sshKeys)
+				default:
+					m.Replace("sshPublicKey", want.sshKeys)
+				}
 			}
 			if err := modify(c, m); err != nil {
 				return err

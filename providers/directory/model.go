@@ -18,6 +18,7 @@ type user struct {
 	uidNumber, gidNumber                int
 	home, shell                         string
 	locked                              bool
+	sshKeys                             []string
 	objectClasses                       []string
 }
 
@@ -45,7 +46,7 @@ type snapshot struct {
 }
 
 var userAttrs = []string{"uid", "cn", "givenName", "sn", "mail", "title", "departmentNumber", "employeeNumber",
-	"telephoneNumber", "uidNumber", "gidNumber", "homeDirectory", "loginShell", "pwdAccountLockedTime", "shadowExpire", "objectClass"}
+	"telephoneNumber", "uidNumber", "gidNumber", "homeDirectory", "loginShell", "pwdAccountLockedTime", "shadowExpire", "objectClass", "sshPublicKey"}
 
 var groupAttrs = []string{"cn", "description", "member", "gidNumber", "objectClass"}
 
@@ -124,7 +125,9 @@ func userFromEntry(e *ldap.Entry) *user {
 		phone: e.GetAttributeValue("telephoneNumber"), uidNumber: atoi(e.GetAttributeValue("uidNumber")),
 		gidNumber: atoi(e.GetAttributeValue("gidNumber")), home: e.GetAttributeValue("homeDirectory"),
 		shell: e.GetAttributeValue("loginShell"), objectClasses: e.GetAttributeValues("objectClass"),
+		sshKeys: append([]string(nil), e.GetAttributeValues("sshPublicKey")...),
 	}
+	sort.Strings(u.sshKeys)
 	if e.GetAttributeValue("pwdAccountLockedTime") != "" {
 		u.locked = true
 	}
@@ -274,7 +277,8 @@ func (s *settings) userValue(u *user, groups []string, enabled bool) cty.Value {
 		"uid_number": optNum(u.uidNumber), "gid_number": optNum(u.gidNumber),
 		"home_directory": optStr(u.home), "login_shell": optStr(u.shell),
 		"groups": strSet(groups), "password": cty.NullVal(cty.String),
-		"enabled": cty.BoolVal(enabled), "dn": cty.StringVal(u.dn),
+		"ssh_public_keys": optSet(u.sshKeys),
+		"enabled":         cty.BoolVal(enabled), "dn": cty.StringVal(u.dn),
 	})
 }
 
@@ -300,7 +304,17 @@ func userFromValue(v cty.Value) *user {
 		employeeNumber: str(v.GetAttr("employee_number")), phone: str(v.GetAttr("phone")),
 		uidNumber: num(v.GetAttr("uid_number")), gidNumber: num(v.GetAttr("gid_number")),
 		home: str(v.GetAttr("home_directory")), shell: str(v.GetAttr("login_shell")),
+		sshKeys: setStrings(v.GetAttr("ssh_public_keys")),
 	}
+}
+
+// optSet is a set of strings, or null when there are none: what the
+// directory shows for an attribute with no values.
+func optSet(items []string) cty.Value {
+	if len(items) == 0 {
+		return cty.NullVal(cty.Set(cty.String))
+	}
+	return strSet(items)
 }
 
 func groupFromValue(v cty.Value) *group {

@@ -269,6 +269,9 @@ func (p *Provider) planOne(it providers.PlanItem) (cty.Value, providers.Diagnost
 			attrs["groups"] = cty.SetValEmpty(cty.String)
 		}
 		attrs["password"] = cty.NullVal(cty.String)
+		if k := attrs["ssh_public_keys"]; k.IsKnown() && !k.IsNull() && k.LengthInt() == 0 {
+			attrs["ssh_public_keys"] = cty.NullVal(cty.Set(cty.String))
+		}
 		attrs["dn"] = cty.StringVal(p.s.userDN(uid.AsString(), enabled))
 		if cg := it.Config.GetAttr("groups"); !cg.IsNull() && cg.IsKnown() {
 			if d := p.noteUserGroups(it.Address, setStrings(cg)); d != nil {

@@ -58,6 +58,7 @@ func providerSchema() *schema.Provider {
 					"gid_number":      {Type: cty.Number, Optional: true, Computed: true, Description: "gidNumber; default the uid_number."},
 					"home_directory":  {Type: cty.String, Optional: true, Computed: true, Description: "homeDirectory; default /home/UID."},
 					"login_shell":     {Type: cty.String, Optional: true, Default: cty.StringVal("/bin/bash"), Description: "loginShell."},
+					"ssh_public_keys": {Type: cty.Set(cty.String), Optional: true, Description: "OpenSSH public keys (sshPublicKey of the openssh-lpk schema, which the server must have)."},
 					"groups":          {Type: cty.Set(cty.String), Optional: true, Description: "Names of the groups the user is in, authoritative for those groups; unset leaves memberships to the groups' members."},
 					"password":        {Type: cty.String, Optional: true, WriteOnly: true, Description: "Password, never stored or shown; changing it here changes it on the server."},
 					"enabled":         {Type: cty.Bool, Optional: true, Default: cty.True, Description: "false locks the account, removes it from its groups and moves it to disabled_ou."},

@@ -390,6 +390,7 @@ resource "directory_user" "erin" {
   uid        = "erin"
   full_name  = "Erin Example"
   department = "ops"
+  ssh_public_keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB3g1ZPCj2LzR0BNBgyPXK+Dn6bMPD7l9ASHkXUZz+y2 erin@laptop"]
   groups     = [directory_group.ops.name]
   password   = var.alice_password
 }
@@ -403,6 +404,9 @@ resource "directory_user" "erin" {
 	}
 	h.MustApply(p)
 	noChanges(t, h)
+	if e := s.Entry(t, "uid=erin,ou=people,"+s.BaseDN, "sshPublicKey"); e == nil || !strings.HasSuffix(e.GetAttributeValue("sshPublicKey"), "erin@laptop") {
+		t.Fatalf("erin's SSH key: %v", e)
+	}
 	if e := s.Entry(t, "ou=contractors,"+s.BaseDN, "description"); e == nil || e.GetAttributeValue("description") != "External staff" {
 		t.Fatalf("ou=contractors: %v", e)
 	}

@@ -131,6 +131,8 @@ func slapdConf(dir, rootPW, caFile, certFile, keyFile string, with24Schema bool)
 	for _, s := range []string{"core", "cosine", "inetorgperson", "nis"} {
 		p("include %s", quote(filepath.Join(SchemaDir, s+".schema")))
 	}
+	// openssh-lpk: where directories keep users' SSH public keys.
+	p("include %s", quote(filepath.Join(dir, "openssh-lpk.schema")))
 	if with24Schema {
 		// OpenLDAP 2.4 ships the ppolicy schema as a file; 2.5 builds it into the overlay.
 		p("include %s", quote(filepath.Join(SchemaDir, "ppolicy.schema")))
@@ -225,4 +227,15 @@ pwdAllowUserChange: TRUE
 pwdMustChange: FALSE
 pwdCheckQuality: 0
 pwdInHistory: 0
+`
+
+// opensshLPKSchema is the openssh-lpk schema (sshPublicKey on the
+// ldapPublicKey auxiliary class), which Debian does not ship.
+const opensshLPKSchema = `attributetype ( 1.3.6.1.4.1.24552.500.1.1.1.13 NAME 'sshPublicKey'
+	DESC 'OpenSSH public key'
+	EQUALITY octetStringMatch
+	SYNTAX 1.3.6.1.4.1.1466.115.121.1.40 )
+objectclass ( 1.3.6.1.4.1.24552.500.1.1.2.0 NAME 'ldapPublicKey' SUP top AUXILIARY
+	DESC 'OpenSSH public keys of a user'
+	MAY ( sshPublicKey $ uid ) )
 `

@@ -217,6 +217,9 @@ func (s *Server) prepare() error {
 		return err
 	}
 	conf := slapdConf(s.Dir, SSHA(s.Password), caFile, certFile, keyFile, version.is24)
+	if err := os.WriteFile(filepath.Join(s.Dir, "openssh-lpk.schema"), []byte(opensshLPKSchema), 0o600); err != nil {
+		return err
+	}
 	if err := os.WriteFile(s.conf, []byte(conf), 0o600); err != nil {
 		return err
 	}
