@@ -132,6 +132,7 @@ func (p *Provider) current(snap *snapshot, typ string, prior cty.Value, managed 
 			return cty.NullVal(prior.Type())
 		}
 		v := p.s.userValue(u, snap.groupsOf(u.uid, managed), p.enabled(u))
+		v = withCanonicalDN(v, u.dn, p.s.userDN(u.uid, p.enabled(u)))
 		if prior.GetAttr("groups").IsNull() {
 			v = withAttr(v, "groups", cty.NullVal(cty.Set(cty.String)))
 		}
@@ -142,6 +143,7 @@ func (p *Provider) current(snap *snapshot, typ string, prior cty.Value, managed 
 			return cty.NullVal(prior.Type())
 		}
 		v := p.s.groupValue(g)
+		v = withCanonicalDN(v, g.dn, p.s.groupDN(g.cn))
 		if prior.GetAttr("members").IsNull() {
 			// Membership is declared on the users: not this object's business.
 			v = withAttr(v, "members", cty.NullVal(cty.Set(cty.String)))
@@ -432,6 +434,16 @@ func (p *Provider) List(ctx context.Context, req providers.ListRequest) provider
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return providers.ListResponse{Objects: out}
+}
+
+// withCanonicalDN shows a DN the way steward plans it when the server's
+// spelling differs only in case or spacing, so that the server's
+// normalisation never shows as drift.
+func withCanonicalDN(v cty.Value, have, canonical string) cty.Value {
+	if have != canonical && normDN(have) == normDN(canonical) {
+		return withAttr(v, "dn", cty.StringVal(canonical))
+	}
+	return v
 }
 
 func withAttr(v cty.Value, name string, nv cty.Value) cty.Value {

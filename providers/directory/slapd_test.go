@@ -440,3 +440,17 @@ output "erin" {
 		t.Fatalf("lookups = %q, want %q", strings.Join(got, "|"), want)
 	}
 }
+
+// TestSlapdServerSpellingIsNotDrift: a base DN written in another case
+// than the server's, and membership values in any order, plan no changes.
+func TestSlapdServerSpellingIsNotDrift(t *testing.T) {
+	s := slapd.Start(t)
+	hcl := strings.Replace(providerHCL(s, s.URL), fmt.Sprintf("base_dn   = %q", s.BaseDN), fmt.Sprintf("base_dn   = %q", strings.ToUpper(s.BaseDN)), 1)
+	if hcl == providerHCL(s, s.URL) {
+		t.Fatal("test set-up: base_dn not rewritten")
+	}
+	h := enginetest.New(t, registry(), map[string]string{"provider.st.hcl": hcl, "main.st.hcl": office("ops", true, "admins")})
+	h.Vars = []config.VarArg{{Assignment: "bind_password=" + s.Password}}
+	h.MustApply(h.MustPlan(plan.NormalMode))
+	noChanges(t, h)
+}
