@@ -1,0 +1,35 @@
+package network_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stewardhq/steward/engine/plan"
+	"github.com/stewardhq/steward/internal/testenv/enginetest"
+)
+
+// TestExampleQuickstart applies examples/quickstart to the lab, then adds a
+// department: two VLANs and both trunks gain it, and nothing else changes.
+func TestExampleQuickstart(t *testing.T) {
+	src, err := os.ReadFile("../../examples/quickstart/main.st.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := startLab(t)
+	h := labHarness(t, l, string(src))
+	h.MustApply(h.MustPlan(plan.NormalMode))
+	if p := h.MustPlan(plan.NormalMode); p.HasChanges() {
+		t.Fatalf("not converged: %v", enginetest.Pending(p))
+	}
+	h.WriteFile("main.st.hcl", strings.Replace(string(src), "sales   = 30", "sales   = 30\n    ops     = 40", 1))
+	p := h.MustPlan(plan.NormalMode)
+	want := `create network_vlan.access["ops"],create network_vlan.core["ops"],update network_interface.access_uplink,update network_interface.core_uplink`
+	if got := strings.Join(enginetest.Pending(p), ","); got != want {
+		t.Fatalf("adding a department:\n got %s\nwant %s", got, want)
+	}
+	h.MustApply(p)
+	if p := h.MustPlan(plan.NormalMode); p.HasChanges() {
+		t.Fatalf("not converged: %v", enginetest.Pending(p))
+	}
+}
