@@ -89,8 +89,8 @@ func Unmarshal(data []byte) (*State, error) {
 	if trimmed[0] != '{' {
 		return nil, errors.New("file is not a JSON object; this is not a steward state file")
 	}
-	var hdr versionHeader
-	if err := json.Unmarshal(data, &hdr); err != nil {
+	hdr, err := readVersion(data)
+	if err != nil {
 		return nil, describeJSONError(data, err)
 	}
 	if hdr.Version == nil {
@@ -214,9 +214,6 @@ func validateInstances(r *Resource) error {
 		if inst.SchemaVersion < 0 {
 			return fmt.Errorf("instance %s: schema_version is negative", addr)
 		}
-		if len(inst.Attributes) > 0 && !json.Valid(inst.Attributes) {
-			return fmt.Errorf("instance %s: attributes are not valid JSON", addr)
-		}
 		for _, sa := range inst.Sensitive {
 			if !validHash(sa.Hash) {
 				return fmt.Errorf("instance %s: sensitive attribute %s: hash is not %s followed by 64 hex digits", addr, describePath(sa.Path), HashPrefix)
@@ -255,4 +252,35 @@ func validateOutput(o *OutputValue) error {
 		return fmt.Errorf("value does not match its type: %w", err)
 	}
 	return nil
+}
+
+// readVersion finds the top-level "version" without decoding the rest:
+// Marshal writes it first, so on a large state this reads a few bytes
+// instead of the whole file. A file without it is read to the end.
+func readVersion(data []byte) (versionHeader, error) {
+	var hdr versionHeader
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil {
+		return hdr, err
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return hdr, err
+		}
+		key, _ := tok.(string)
+		if key == "version" {
+			var v int
+			if err := dec.Decode(&v); err != nil {
+				return hdr, err
+			}
+			hdr.Version = &v
+			return hdr, nil
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return hdr, err
+		}
+	}
+	return hdr, nil
 }
