@@ -28,6 +28,11 @@ type PlanOptions struct {
 	Targets []addrs.Target
 	// Refresh asks providers for the real state first (the default).
 	Refresh bool
+	// MaxDestroy, when set, overrides `steward { max_destroy = N }`: a plan
+	// destroying (or replacing) more objects than this fails, so that a
+	// deleted file or a bad for_each cannot quietly plan to remove
+	// everything.
+	MaxDestroy *int
 }
 
 // Plan compares the configuration with the real infrastructure and
@@ -68,11 +73,39 @@ func Plan(ctx context.Context, opts Options, po PlanOptions) (*plan.Plan, hcl.Di
 	if w.pmode == plan.RefreshOnlyMode {
 		p.Changes = nil
 	}
+	diags = append(diags, checkMaxDestroy(opts.Config, po.MaxDestroy, p)...)
+	p.Complete = !diags.HasErrors()
 	if opts.State != nil {
 		p.StateLineage, p.StateSerial = opts.State.Lineage, opts.State.Serial
 	}
 	p.Sort()
 	return p, diags
+}
+
+// checkMaxDestroy refuses a plan that destroys more objects than allowed.
+func checkMaxDestroy(cfg *config.Config, override *int, p *plan.Plan) hcl.Diagnostics {
+	limit, where := -1, ""
+	var subject *hcl.Range
+	if s := cfg.Root.Settings; s != nil && s.MaxDestroy >= 0 {
+		limit, where, subject = s.MaxDestroy, "max_destroy in the steward block", s.DeclRange.Ptr()
+	}
+	if override != nil {
+		limit, where, subject = *override, "-max-destroy", nil
+	}
+	if limit < 0 {
+		return nil
+	}
+	s := p.Summary()
+	if s.Destroy <= limit {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Plan destroys too many objects",
+		Detail: fmt.Sprintf("This plan would destroy %d objects (replacements included), more than the %d that %s allows. Check that no configuration file is missing and that no for_each or count lost its values. If the destruction is intended, raise the limit for this run with -max-destroy=%d.",
+			s.Destroy, limit, where, s.Destroy),
+		Subject: subject,
+	}}
 }
 
 // Apply carries out a plan made from the same configuration and state and

@@ -457,3 +457,31 @@ output "id" {
 		t.Fatalf("a no-change apply changed the state: id %q -> %q", inst.ID, after.ID)
 	}
 }
+
+func TestMaxDestroy(t *testing.T) {
+	h := newHarness(t, map[string]string{"main.st.hcl": `
+steward {
+  max_destroy = 1
+}
+variable "n" { default = 3 }
+resource "steward_data" "a" {
+  count = var.n
+  input = count.index
+}
+`})
+	h.mustApply(h.mustPlan(PlanOptions{}))
+	h.vars = []config.VarArg{{Assignment: "n=0"}}
+	_, diags := h.plan(PlanOptions{})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "destroys too many objects") || !strings.Contains(diags[len(diags)-1].Detail, "-max-destroy=3") {
+		t.Fatalf("want the max_destroy refusal, got %v", diags)
+	}
+	three := 3
+	p, diags := h.plan(PlanOptions{MaxDestroy: &three})
+	if diags.HasErrors() || p.Summary().Destroy != 3 {
+		t.Fatalf("raising the limit explicitly must allow the plan: %v", diags)
+	}
+	h.vars = []config.VarArg{{Assignment: "n=2"}}
+	if _, diags := h.plan(PlanOptions{}); diags.HasErrors() {
+		t.Fatalf("one destroy is within the limit: %v", diags)
+	}
+}

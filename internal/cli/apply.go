@@ -155,7 +155,7 @@ func applyRun(opts *ApplyOptions) error {
 		targets, mode, _ := opts.validate()
 		prog := newProgress(f.IO.Out)
 		var diags hcl.Diagnostics
-		p, diags = eval.Plan(ctx, op.evalOptions(prog, opts.Parallelism), eval.PlanOptions{Mode: mode, Targets: targets, Refresh: opts.Refresh})
+		p, diags = eval.Plan(ctx, op.evalOptions(prog, opts.Parallelism), eval.PlanOptions{Mode: mode, Targets: targets, Refresh: opts.Refresh, MaxDestroy: opts.maxDestroy()})
 		op.diags = append(op.diags, diags...)
 		if diags.HasErrors() || p == nil {
 			return op.fail()

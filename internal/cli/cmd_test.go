@@ -53,16 +53,16 @@ func TestNewCmdPlanOptions(t *testing.T) {
 		{
 			name: "defaults",
 			check: func(t *testing.T, o *PlanOptions) {
-				if !o.Refresh || !o.Lock || o.Parallelism != 10 || o.Out != "" || o.JSON || o.DetailedExitCode || o.LockTimeout != 0 {
+				if !o.Refresh || !o.Lock || o.Parallelism != 10 || o.Out != "" || o.JSON || o.DetailedExitCode || o.LockTimeout != 0 || o.maxDestroy() != nil {
 					t.Errorf("unexpected defaults: %+v", o)
 				}
 			},
 		},
 		{
 			name: "terraform style",
-			args: []string{"-out=p.bin", "-json", "-detailed-exitcode", "-target=steward_data.a", "-target", "module.m", "-refresh=false", "-parallelism=3", "-lock-timeout=1s", "-var", "a=1", "-var-file=x.vars.hcl", "-var=b=2", "-input=false"},
+			args: []string{"-out=p.bin", "-json", "-detailed-exitcode", "-target=steward_data.a", "-target", "module.m", "-refresh=false", "-parallelism=3", "-lock-timeout=1s", "-var", "a=1", "-var-file=x.vars.hcl", "-var=b=2", "-input=false", "--max-destroy", "0"},
 			check: func(t *testing.T, o *PlanOptions) {
-				if o.Out != "p.bin" || !o.JSON || !o.DetailedExitCode || o.Refresh || o.Parallelism != 3 || o.LockTimeout != time.Second {
+				if o.Out != "p.bin" || !o.JSON || !o.DetailedExitCode || o.Refresh || o.Parallelism != 3 || o.LockTimeout != time.Second || o.maxDestroy() == nil || *o.maxDestroy() != 0 {
 					t.Errorf("flags not parsed: %+v", o)
 				}
 				if want := []string{"steward_data.a", "module.m"}; !reflect.DeepEqual(o.Targets, want) {

@@ -75,7 +75,7 @@ func planRun(opts *PlanOptions) error {
 	if !opts.JSON {
 		hooks = prog
 	}
-	p, diags := eval.Plan(opts.ctx, op.evalOptions(hooks, opts.Parallelism), eval.PlanOptions{Mode: mode, Targets: targets, Refresh: opts.Refresh})
+	p, diags := eval.Plan(opts.ctx, op.evalOptions(hooks, opts.Parallelism), eval.PlanOptions{Mode: mode, Targets: targets, Refresh: opts.Refresh, MaxDestroy: opts.maxDestroy()})
 	op.diags = append(op.diags, diags...)
 	if diags.HasErrors() || p == nil {
 		return op.fail()

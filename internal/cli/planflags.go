@@ -19,6 +19,8 @@ type PlanFlags struct {
 	RefreshOnly bool
 	Destroy     bool
 	Parallelism int
+	// MaxDestroy is -max-destroy; negative means the configuration decides.
+	MaxDestroy  int
 	Lock        bool
 	LockTimeout time.Duration
 	// Vars are -var and -var-file in command-line order; later ones win.
@@ -76,9 +78,19 @@ func addPlanFlags(fs *pflag.FlagSet, pf *PlanFlags, withDestroy bool) {
 		fs.BoolVar(&pf.Destroy, "destroy", false, "Plan to destroy every object the state records")
 	}
 	fs.IntVar(&pf.Parallelism, "parallelism", 10, "How many operations to run at once")
+	fs.IntVar(&pf.MaxDestroy, "max-destroy", -1, "Fail if the plan destroys more than this many objects (overrides max_destroy in the steward block)")
 	fs.BoolVar(&pf.Input, "input", false, "Accepted for compatibility; steward never asks for variable values")
 	addLockFlags(fs, &pf.Lock, &pf.LockTimeout)
 	addVarFlags(fs, &pf.Vars)
+}
+
+// maxDestroy returns the -max-destroy override, or nil.
+func (pf *PlanFlags) maxDestroy() *int {
+	if pf.MaxDestroy < 0 {
+		return nil
+	}
+	n := pf.MaxDestroy
+	return &n
 }
 
 // validate checks flag combinations and parses targets.
