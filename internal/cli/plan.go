@@ -15,7 +15,10 @@ import (
 type PlanOptions struct {
 	PlanFlags
 	// Out is where to save the plan for a later apply ("" = don't save).
-	Out              string
+	Out string
+	// Format is how the plan is printed: text, json or markdown. JSON is
+	// set when it is json (-json is an alias of -format=json).
+	Format           string
 	JSON             bool
 	DetailedExitCode bool
 
@@ -41,6 +44,12 @@ values changed in between.`,
 			if _, _, err := opts.validate(); err != nil {
 				return err
 			}
+			format, err := outputFormat(opts.Format, opts.JSON)
+			if err != nil {
+				return err
+			}
+			opts.Format, opts.JSON = format, format == "json"
+
 			if runF != nil {
 				return runF(opts)
 			}
@@ -50,7 +59,8 @@ values changed in between.`,
 	fs := cmd.Flags()
 	addPlanFlags(fs, &opts.PlanFlags, true)
 	fs.StringVar(&opts.Out, "out", "", "Save the plan to this file for a later apply")
-	fs.BoolVar(&opts.JSON, "json", false, "Print the plan as JSON (format: internal/ui/PLAN-JSON.md)")
+	fs.BoolVar(&opts.JSON, "json", false, "Print the plan as JSON (format: internal/ui/PLAN-JSON.md); the same as -format=json")
+	fs.StringVar(&opts.Format, "format", "", "Print the plan as text, json or markdown (a pull-request comment)")
 	fs.BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "Exit 0 when there are no changes, 1 on error, 2 when there are changes")
 	return cmd
 }
@@ -72,7 +82,7 @@ func planRun(opts *PlanOptions) error {
 
 	var hooks eval.Hooks = eval.NilHooks{}
 	prog := newProgress(f.IO.Out)
-	if !opts.JSON {
+	if opts.Format == "text" || opts.Format == "" {
 		hooks = prog
 	}
 	p, diags := eval.Plan(opts.ctx, op.evalOptions(hooks, opts.Parallelism), eval.PlanOptions{Mode: mode, Targets: targets, Refresh: opts.Refresh, MaxDestroy: opts.maxDestroy()})
@@ -82,9 +92,12 @@ func planRun(opts *PlanOptions) error {
 	}
 	p.ConfigDigest = eval.ConfigDigest(op.cfg, op.vars, op.key)
 
-	if opts.JSON {
+	switch opts.Format {
+	case "json":
 		err = ui.RenderPlanJSON(f.IO.Out, p)
-	} else {
+	case "markdown":
+		err = ui.RenderPlanMarkdown(f.IO.Out, p)
+	default:
 		prog.separate()
 		err = ui.RenderPlanText(f.IO.Out, p, ui.PlanTextOptions{Color: f.Color(), Width: f.Width()})
 	}
@@ -95,7 +108,7 @@ func planRun(opts *PlanOptions) error {
 		if err := plan.WriteFile(f.Path(opts.Out), p); err != nil {
 			return err
 		}
-		if !opts.JSON {
+		if opts.Format == "text" || opts.Format == "" {
 			fmt.Fprintf(f.IO.Out, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  steward apply %s\n", opts.Out, opts.Out)
 		}
 	}
@@ -104,4 +117,22 @@ func planRun(opts *PlanOptions) error {
 		return &SilentError{Code: ExitChanges}
 	}
 	return nil
+}
+
+// outputFormat resolves -format and its alias -json to text, json or
+// markdown.
+func outputFormat(format string, jsonFlag bool) (string, error) {
+	switch format {
+	case "":
+		if jsonFlag {
+			return "json", nil
+		}
+		return "text", nil
+	case "text", "json", "markdown":
+		if jsonFlag && format != "json" {
+			return "", flagErrorf("-json and -format=%s contradict each other", format)
+		}
+		return format, nil
+	}
+	return "", flagErrorf("-format must be text, json or markdown, not %q", format)
 }

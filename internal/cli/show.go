@@ -15,7 +15,9 @@ import (
 type ShowOptions struct {
 	// PlanFile is a saved plan to show; "" shows the state.
 	PlanFile string
-	JSON     bool
+	// Format is text, json or markdown; JSON is set when it is json.
+	Format string
+	JSON   bool
 
 	f   *Factory
 	ctx context.Context
@@ -36,13 +38,22 @@ values are never shown.`,
 			if len(args) == 1 {
 				opts.PlanFile = args[0]
 			}
+			format, err := outputFormat(opts.Format, opts.JSON)
+			if err != nil {
+				return err
+			}
+			if format == "markdown" && opts.PlanFile == "" {
+				return flagErrorf("-format=markdown needs a PLANFILE: it renders plans, not the state")
+			}
+			opts.Format, opts.JSON = format, format == "json"
 			if runF != nil {
 				return runF(opts)
 			}
 			return showRun(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print as JSON")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print as JSON; the same as -format=json")
+	cmd.Flags().StringVar(&opts.Format, "format", "", "Print as text, json or markdown (a pull-request comment; plans only)")
 	return cmd
 }
 
@@ -54,8 +65,11 @@ func showRun(opts *ShowOptions) error {
 			return err
 		}
 		attachSchemas(p, newSchemas(f.Registry()))
-		if opts.JSON {
+		switch {
+		case opts.JSON:
 			return ui.RenderPlanJSON(f.IO.Out, p)
+		case opts.Format == "markdown":
+			return ui.RenderPlanMarkdown(f.IO.Out, p)
 		}
 		return ui.RenderPlanText(f.IO.Out, p, ui.PlanTextOptions{Color: f.Color(), Width: f.Width()})
 	}
