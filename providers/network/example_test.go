@@ -28,6 +28,15 @@ func TestExampleQuickstart(t *testing.T) {
 	if got := strings.Join(enginetest.Pending(p), ","); got != want {
 		t.Fatalf("adding a department:\n got %s\nwant %s", got, want)
 	}
+	var summaries []string
+	for _, c := range p.Changes {
+		if c.Summary != "" {
+			summaries = append(summaries, c.Summary)
+		}
+	}
+	if got := strings.Join(summaries, "; "); got != "Ethernet48 on access-1 will also carry VLAN 40; GigabitEthernet1/0/48 on core-1 will also carry VLAN 40" {
+		t.Fatalf("summaries: %q", got)
+	}
 	h.MustApply(p)
 	if p := h.MustPlan(plan.NormalMode); p.HasChanges() {
 		t.Fatalf("not converged: %v", enginetest.Pending(p))

@@ -21,8 +21,88 @@ func (p *Provider) PlanChanges(_ context.Context, req providers.PlanRequest) pro
 	for i, it := range req.Items {
 		planned, diags := p.planOne(it)
 		res[i] = providers.PlanResult{Planned: planned, Diagnostics: diags}
+		if it.Type == "network_interface" && !diags.HasErrors() {
+			res[i].Summary = portSummary(it.Prior, planned)
+		}
 	}
 	return providers.PlanResponse{Results: res}
+}
+
+// portSummary says in words what changes for the devices behind a port:
+// which VLANs a trunk starts or stops carrying, which VLAN an access port
+// moves to.
+func portSummary(prior, planned cty.Value) string {
+	if prior.IsNull() || !planned.IsWhollyKnown() || planned.IsNull() {
+		return ""
+	}
+	port := str(planned.GetAttr("name")) + " on " + str(planned.GetAttr("device"))
+	before, after := interfaceFromValue(prior), interfaceFromValue(planned)
+	var parts []string
+	switch {
+	case before.Mode != after.Mode && after.Mode != "":
+		parts = append(parts, "becomes a "+after.Mode+" port")
+	case after.Mode == netconfig.ModeTrunk && !before.TrunkVLANs.Equal(after.TrunkVLANs) && !before.TrunkVLANs.All && !after.TrunkVLANs.All:
+		added, removed := vlanDiff(before.TrunkVLANs.IDs, after.TrunkVLANs.IDs)
+		if len(added) > 0 {
+			parts = append(parts, "will also carry "+vlanWords(added))
+		}
+		if len(removed) > 0 {
+			parts = append(parts, "will stop carrying "+vlanWords(removed))
+		}
+	case after.Mode == netconfig.ModeAccess && before.AccessVLAN != after.AccessVLAN:
+		parts = append(parts, fmt.Sprintf("moves from VLAN %d to VLAN %d", orOne(before.AccessVLAN), orOne(after.AccessVLAN)))
+	}
+	if before.Enabled != after.Enabled {
+		if after.Enabled {
+			parts = append(parts, "will be enabled")
+		} else {
+			parts = append(parts, "will be shut down")
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return port + " " + strings.Join(parts, " and ")
+}
+
+func orOne(v int) int {
+	if v == 0 {
+		return 1
+	}
+	return v
+}
+
+func vlanDiff(before, after []int) (added, removed []int) {
+	in := func(list []int, v int) bool {
+		for _, x := range list {
+			if x == v {
+				return true
+			}
+		}
+		return false
+	}
+	for _, v := range after {
+		if !in(before, v) {
+			added = append(added, v)
+		}
+	}
+	for _, v := range before {
+		if !in(after, v) {
+			removed = append(removed, v)
+		}
+	}
+	return added, removed
+}
+
+func vlanWords(ids []int) string {
+	words := make([]string, len(ids))
+	for i, id := range ids {
+		words[i] = fmt.Sprint(id)
+	}
+	if len(ids) == 1 {
+		return "VLAN " + words[0]
+	}
+	return "VLANs " + strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 func (p *Provider) planOne(it providers.PlanItem) (cty.Value, providers.Diagnostics) {
