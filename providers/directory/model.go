@@ -323,6 +323,9 @@ func groupFromValue(v cty.Value) *group {
 }
 
 func enabledOf(v cty.Value) bool {
+	if v.IsNull() || !v.IsKnown() {
+		return true
+	}
 	e := v.GetAttr("enabled")
 	return e.IsNull() || !e.IsKnown() || e.True()
 }
