@@ -88,6 +88,14 @@ func TestQuickstart(t *testing.T) {
 	h.MustApply(p)
 	mustConverge(t, h)
 
+	editFile(t, h, "main.st.hcl", `emil  = "sales"`, `emil  = "it"`)
+	p = h.MustPlan(plan.NormalMode)
+	if got := summaries(p); got != "emil moves from sales to it: leaves sales, joins it" {
+		t.Fatalf("moving emil: %q", got)
+	}
+	h.MustApply(p)
+	mustConverge(t, h)
+
 	editFile(t, h, "main.st.hcl", "leavers = toset([])", `leavers = toset(["hugo"])`)
 	p = h.MustPlan(plan.NormalMode)
 	if got := strings.Join(enginetest.Pending(p), ","); got != `update directory_user.staff["hugo"]` {
