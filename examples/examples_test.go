@@ -131,3 +131,19 @@ func TestSmallOffice(t *testing.T) {
 	h.MustApply(p)
 	mustConverge(t, h)
 }
+
+// TestNetwork applies examples/network (routing, an access list built with
+// a dynamic block, VLANs and ports), then adds a management host.
+func TestNetwork(t *testing.T) {
+	h := exampleHarness(t, "network")
+	h.MustApply(h.MustPlan(plan.NormalMode))
+	mustConverge(t, h)
+
+	editFile(t, h, "main.st.hcl", `"10.99.0.11"]`, `"10.99.0.11", "10.99.0.12"]`)
+	p := h.MustPlan(plan.NormalMode)
+	if got := strings.Join(enginetest.Pending(p), ","); got != "update network_acl.management" {
+		t.Fatalf("adding a management host: %s", got)
+	}
+	h.MustApply(p)
+	mustConverge(t, h)
+}
