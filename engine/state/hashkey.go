@@ -86,3 +86,11 @@ func readKeyFile(path string) ([]byte, error) {
 	}
 	return key, nil
 }
+
+// NewKey returns a new random hash key of the size LoadOrCreateKey
+// creates, for stores that keep the key themselves (see KeyStore).
+func NewKey() ([]byte, error) {
+	key := make([]byte, keySize)
+	_, _ = rand.Read(key) // never fails; see crypto/rand.Read
+	return key, nil
+}
