@@ -37,6 +37,7 @@ Exit codes:
 	// -no-color is also accepted after the command, where Terraform users
 	// often put it.
 	root.PersistentFlags().BoolVar(&f.NoColor, "no-color", f.NoColor, "Do not colour the output")
+	root.PersistentFlags().StringVar(&f.Workspace, "workspace", f.Workspace, "Use this workspace's state instead of the selected one (also STEWARD_WORKSPACE)")
 
 	root.AddCommand(
 		NewCmdVersion(f, nil),
@@ -53,6 +54,8 @@ Exit codes:
 		NewCmdProviders(f),
 		NewCmdLab(f),
 		NewCmdDiscover(f),
+		NewCmdWorkspace(f),
+		NewCmdForceUnlock(f, nil),
 	)
 	return root
 }

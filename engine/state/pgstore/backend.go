@@ -330,3 +330,22 @@ type redactedError struct {
 
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
+
+// StoreKey makes key the schema's hash key if it has none yet, and returns
+// the key the schema has afterwards: key, or the one already there.
+func (b *Backend) StoreKey(ctx context.Context, key []byte, replace bool) ([]byte, error) {
+	db, err := b.db(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := "INSERT INTO " + b.schema + ".keys (name, key) VALUES ('hash', $1) ON CONFLICT DO NOTHING"
+	if replace {
+		q = "INSERT INTO " + b.schema + ".keys (name, key) VALUES ('hash', $1) ON CONFLICT (name) DO UPDATE SET key = EXCLUDED.key, created_at = now()"
+	}
+	if _, err := db.Exec(ctx, q, key); err != nil {
+		return nil, b.wrap(err, "storing the state hash key")
+	}
+	var got []byte
+	err = db.QueryRow(ctx, "SELECT key FROM "+b.schema+".keys WHERE name = 'hash'").Scan(&got)
+	return got, b.wrap(err, "reading the state hash key")
+}

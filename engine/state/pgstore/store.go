@@ -407,3 +407,49 @@ func (l *lock) Unlock() error {
 	})
 	return l.err
 }
+
+// Replace makes st the workspace's state whatever its lineage and serial,
+// deleting the versions kept so far: it is for `state migrate -force`,
+// when someone decided the stored history is the wrong one. The run lock,
+// if held by this Store, must still be held.
+func (s *Store) Replace(ctx context.Context, st *state.State) error {
+	norm := st.DeepCopy()
+	norm.Sort()
+	data, err := state.Marshal(norm)
+	if err != nil {
+		return fmt.Errorf("writing state to %s: %w", s.String(), err)
+	}
+	db, err := s.b.db(ctx)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	held := s.held
+	s.mu.Unlock()
+	schema := s.b.schema
+	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "INSERT INTO "+schema+".workspaces (name) VALUES ($1) ON CONFLICT DO NOTHING", s.workspace); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "SELECT 1 FROM "+schema+".workspaces WHERE name = $1 FOR UPDATE", s.workspace); err != nil {
+			return err
+		}
+		if held != nil {
+			if err := held.stillHeld(ctx, tx); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM "+schema+".states WHERE workspace = $1", s.workspace); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "INSERT INTO "+schema+".states (workspace, serial, lineage, data, created_by) VALUES ($1, $2, $3, $4, $5)",
+			s.workspace, int64(norm.Serial), norm.Lineage, data, s.b.cfg.Who)
+		return err
+	})
+	return s.b.wrap(err, "replacing the state of "+s.String())
+}
+
+// StoreKey is the Backend's StoreKey.
+func (s *Store) StoreKey(ctx context.Context, key []byte, replace bool) ([]byte, error) {
+	return s.b.StoreKey(ctx, key, replace)
+}
