@@ -356,3 +356,26 @@ func TestStateBlockDiagnostics(t *testing.T) {
 		t.Errorf("unknown attribute:\n%s", r)
 	}
 }
+
+// TestLocalHistoryAndPull: a local state's history is the file and its
+// backup, and pull prints either.
+func TestLocalHistoryAndPull(t *testing.T) {
+	p := newProject(t, "", "")
+	p.must(0, "apply", "-auto-approve", "-target=steward_data.a")
+	p.must(0, "apply", "-auto-approve", "-target=steward_data.b")
+	h := p.must(0, "state", "history", "-json")
+	var versions []state.Version
+	if err := json.Unmarshal([]byte(h.stdout), &versions); err != nil || len(versions) != 2 || versions[0].Serial != 2 || versions[1].Serial != 1 {
+		t.Fatalf("history: %v\n%s", err, h)
+	}
+	if st := p.pulled("-version=1"); !has(st, "a") || has(st, "b") {
+		t.Fatalf("version 1: %v", managed(st))
+	}
+	if st := p.pulled(); st.Serial != 2 || !has(st, "b") {
+		t.Fatalf("latest: %v", managed(st))
+	}
+	r := p.must(1, "state", "pull", "-version=7")
+	if !strings.Contains(r.stderr, "only the current file and its backup") {
+		t.Fatalf("missing version:\n%s", r)
+	}
+}
