@@ -57,7 +57,7 @@ func forceUnlockRun(opts *ForceUnlockOptions) error {
 	defer t.close()
 	fu, ok := t.store.(state.ForceUnlocker)
 	if !ok {
-		return fmt.Errorf("the lock on %s is an operating-system lock held by a live steward process; it cannot be broken from outside and is released the moment that process ends: stop the process instead", t.describe())
+		return fmt.Errorf("the lock on %s is an operating-system lock: it is released the moment the process holding it ends and cannot be broken from outside; if a run is stuck, stop that process instead", t.describe())
 	}
 	holder, err := fu.LockHolder(opts.ctx)
 	if err != nil {

@@ -21,6 +21,7 @@ Flags take one dash or two: -auto-approve and --auto-approve are the same.
 Global options (before the command):
   -chdir=DIR   Work in DIR instead of the current directory
   -no-color    Do not colour the output (NO_COLOR in the environment does the same)
+  -workspace=NAME  Use this workspace's state (STEWARD_WORKSPACE does the same)
 
 Exit codes:
 ` + exitCodeTable(),
