@@ -188,3 +188,13 @@ func (f *Factory) selectWorkspace(name string) error {
 	}
 	return nil
 }
+
+// validateStateBlock checks the state block for `steward validate`,
+// without connecting anywhere.
+func validateStateBlock(cfg *config.Config, f *Factory) hcl.Diagnostics {
+	if cfg.Root == nil || cfg.Root.Settings == nil {
+		return nil
+	}
+	_, diags := backend.Decode(cfg.Root.Settings.State, backend.Options{WorkDir: f.WorkDir, Environ: f.Environ})
+	return diags
+}

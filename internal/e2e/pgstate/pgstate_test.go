@@ -379,3 +379,20 @@ func TestLocalHistoryAndPull(t *testing.T) {
 		t.Fatalf("missing version:\n%s", r)
 	}
 }
+
+// TestValidateChecksStateBlock: validate reports a bad state block without
+// connecting anywhere.
+func TestValidateChecksStateBlock(t *testing.T) {
+	p := newProject(t, "", `steward {
+  state "postgres" {
+    keep_versions = "many"
+  }
+}
+`)
+	r := p.must(1, "validate")
+	if !strings.Contains(r.stderr, "Invalid keep_versions") {
+		t.Fatalf("validate:\n%s", r)
+	}
+	p.writeConfig(pgConfig)
+	p.must(0, "validate")
+}
