@@ -215,7 +215,15 @@ func (s *Store) Lock(ctx context.Context, info state.LockInfo, timeout time.Dura
 	if _, err := s.b.db(ctx); err != nil {
 		return nil, err
 	}
-	conn, err := pgx.ConnectConfig(ctx, s.b.poolCfg.ConnConfig.Copy())
+	cc := s.b.poolCfg.ConnConfig.Copy()
+	// A holder whose machine vanishes without closing its socket (a laptop
+	// lid shut, a network gone) would otherwise keep the lock for the
+	// kernel's default two hours; with these the server gives up on it in
+	// about a minute.
+	cc.RuntimeParams["tcp_keepalives_idle"] = "30"
+	cc.RuntimeParams["tcp_keepalives_interval"] = "10"
+	cc.RuntimeParams["tcp_keepalives_count"] = "3"
+	conn, err := pgx.ConnectConfig(ctx, cc)
 	if err != nil {
 		return nil, s.b.wrap(err, "connecting to PostgreSQL for the state lock")
 	}

@@ -552,3 +552,20 @@ func TestPasswordNeverInErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestLockSessionKeepalives: the lock session asks the server to probe an
+// idle client, so a holder that vanished without closing its socket does
+// not keep the lock for hours.
+func TestLockSessionKeepalives(t *testing.T) {
+	c := ctx(t)
+	s := openBackend(t, pg.Database(t), 0).Store("default")
+	u, err := s.Lock(c, state.LockInfo{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Unlock()
+	var idle string
+	if err := u.(*lock).conn.QueryRow(c, "SHOW tcp_keepalives_idle").Scan(&idle); err != nil || idle != "30s" {
+		t.Fatalf("tcp_keepalives_idle = %q, %v", idle, err)
+	}
+}
