@@ -55,7 +55,7 @@ Exit codes:
 		NewCmdProviders(f),
 		NewCmdLab(f),
 		NewCmdDiscover(f),
-		NewCmdWorkspace(f),
+		NewCmdWorkspace(f, nil),
 		NewCmdForceUnlock(f, nil),
 	)
 	return root
