@@ -86,3 +86,38 @@ func readKeyFile(path string) ([]byte, error) {
 	}
 	return key, nil
 }
+
+// NewKey returns a new random hash key of the size LoadOrCreateKey
+// creates, for stores that keep the key themselves (see KeyStore).
+func NewKey() ([]byte, error) {
+	key := make([]byte, keySize)
+	_, _ = rand.Read(key) // never fails; see crypto/rand.Read
+	return key, nil
+}
+
+// ReadLocalKey returns the key in dir's .steward/state.key, or (nil, nil)
+// when there is none. Unlike LoadOrCreateKey it ignores KeyEnv and never
+// creates a key; state migrate uses it to carry the key along.
+func ReadLocalKey(dir string) ([]byte, error) {
+	key, err := readKeyFile(filepath.Join(dir, ".steward", "state.key"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return key, err
+}
+
+// WriteLocalKey stores key as dir's .steward/state.key, replacing any key
+// there, with the same modes LoadOrCreateKey uses.
+func WriteLocalKey(dir string, key []byte) error {
+	if len(key) != keySize {
+		return fmt.Errorf("a state key must be %d bytes, not %d", keySize, len(key))
+	}
+	keyDir := filepath.Join(dir, ".steward")
+	if err := os.MkdirAll(keyDir, 0o700); err != nil {
+		return fmt.Errorf("creating state key directory: %w", err)
+	}
+	if err := atomicWriteFile(filepath.Join(keyDir, "state.key"), key, 0o600); err != nil {
+		return fmt.Errorf("writing state key: %w", err)
+	}
+	return nil
+}

@@ -48,9 +48,9 @@ func orUnknown(s string) string {
 	return s
 }
 
-// withDefaults fills the fields a caller should not have to know how to
-// find: ID, Who, Host, PID and Created.
-func (i LockInfo) withDefaults() LockInfo {
+// WithDefaults fills the fields a caller should not have to know how to
+// find: ID, Who, Host, PID and Created. Stores call it when taking a lock.
+func (i LockInfo) WithDefaults() LockInfo {
 	if i.ID == "" {
 		var b [16]byte
 		_, _ = rand.Read(b[:])
@@ -152,7 +152,7 @@ func (s *LocalStore) Lock(ctx context.Context, info LockInfo, timeout time.Durat
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	info = info.withDefaults()
+	info = info.WithDefaults()
 	deadline := time.Now().Add(max(timeout, 0))
 
 	slot := procSlot(s.lockPath())

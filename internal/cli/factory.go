@@ -35,6 +35,8 @@ type Factory struct {
 	WorkDir string
 	// NoColor is set by -no-color.
 	NoColor bool
+	// Workspace is set by -workspace; empty means the selected one.
+	Workspace string
 
 	// Interrupts delivers interrupt requests (Ctrl-C, SIGTERM) until stop is
 	// called.

@@ -25,7 +25,8 @@ type operation struct {
 	vars   map[string]cty.Value
 	key    []byte
 
-	store  *state.LocalStore
+	target *stateTarget
+	store  state.Store
 	unlock state.Unlocker
 	prior  *state.State
 
@@ -55,14 +56,6 @@ func (f *Factory) loadConfig(vars []config.VarArg) (*operation, error) {
 	if vdiags.HasErrors() {
 		return nil, op.fail()
 	}
-	if s := cfg.Root.Settings; s != nil && s.State != nil && s.State.Kind != "local" {
-		return nil, fmt.Errorf("the state storage %q set in the steward block is not available in this build of steward; only the local file %s is", s.State.Kind, StateFile)
-	}
-	key, err := state.LoadOrCreateKey(f.WorkDir)
-	if err != nil {
-		return nil, fmt.Errorf("loading the state hash key: %w", err)
-	}
-	op.key = key
 	return op, nil
 }
 
@@ -85,13 +78,19 @@ func (op *operation) files() map[string]*hcl.File {
 	return op.loader.Files()
 }
 
-// openState locks (unless told not to) and reads the state. The caller must
-// call op.close.
+// openState finds the state the configuration names (see
+// openStateTarget), locks it (unless told not to), reads it and loads the
+// hash key. The caller must call op.close.
 func (op *operation) openState(ctx context.Context, operation string, lo lockOptions) error {
-	op.store = state.NewLocalStore(op.f.StatePath())
+	t, err := op.f.openStateTarget(ctx, op.cfg, op.files())
+	if err != nil {
+		return err
+	}
+	op.target, op.store = t, t.store
 	if lo.Lock {
 		u, err := op.store.Lock(ctx, state.LockInfo{Operation: operation, Version: op.f.Version, Created: op.f.Now().UTC().Truncate(time.Second)}, lo.LockTimeout)
 		if err != nil {
+			op.close()
 			return lockError(err, lo.LockTimeout)
 		}
 		op.unlock = u
@@ -102,6 +101,14 @@ func (op *operation) openState(ctx context.Context, operation string, lo lockOpt
 		return err
 	}
 	op.prior = st
+	if op.cfg != nil {
+		key, err := op.f.loadStateKey(ctx, op.store)
+		if err != nil {
+			op.close()
+			return fmt.Errorf("loading the state hash key: %w", err)
+		}
+		op.key = key
+	}
 	return nil
 }
 
@@ -109,13 +116,14 @@ func (op *operation) openState(ctx context.Context, operation string, lo lockOpt
 // telling the user about, since the next run may then find the lock taken,
 // but it does not change whether this run succeeded.
 func (op *operation) close() {
-	if op.unlock == nil {
-		return
+	if op.unlock != nil {
+		if err := op.unlock.Unlock(); err != nil {
+			fmt.Fprintf(op.f.IO.ErrOut, "Warning: releasing the state lock failed: %s\n", err)
+		}
+		op.unlock = nil
 	}
-	if err := op.unlock.Unlock(); err != nil {
-		fmt.Fprintf(op.f.IO.ErrOut, "Warning: releasing the state lock failed: %s\n", err)
-	}
-	op.unlock = nil
+	op.target.close()
+	op.target = nil
 }
 
 func lockError(err error, timeout time.Duration) error {
@@ -127,7 +135,11 @@ func lockError(err error, timeout time.Duration) error {
 	if timeout > 0 {
 		wait = fmt.Sprintf("steward waited %s (-lock-timeout)", timeout)
 	}
-	return fmt.Errorf("acquiring the state lock: %s.\n%s. Another steward run is using this state; wait for it to finish, then try again", le.Error(), wait)
+	id := ""
+	if le.Info != nil && le.Info.ID != "" {
+		id = fmt.Sprintf("\nLock ID: %s. Only if that run is dead or stuck (a run that ended releases its lock by itself): steward force-unlock %s", le.Info.ID, le.Info.ID)
+	}
+	return fmt.Errorf("acquiring the state lock: %s.\n%s. Another steward run is using this state; wait for it to finish, then try again%s", le.Error(), wait, id)
 }
 
 // evalOptions are the engine inputs of this operation.
@@ -182,7 +194,7 @@ func (op *operation) persist(ctx context.Context, next *state.State) error {
 	rescue := op.f.Path("steward.state.errored.json")
 	if data, merr := state.Marshal(next); merr == nil {
 		if werr := os.WriteFile(rescue, data, 0o600); werr == nil {
-			return fmt.Errorf("saving the state failed: %w.\nThe new state, which records what was just done, was written to %s instead. Fix the problem, then move that file to %s", err, rescue, op.store.Path())
+			return fmt.Errorf("saving the state failed: %w.\nThe new state, which records what was just done, was written to %s instead. Fix the problem, then store it in %s (steward state migrate -from-file=%s)", err, rescue, op.target.describe(), rescue)
 		}
 	}
 	return fmt.Errorf("saving the state failed, and so did saving a copy: %w. What this run did is not recorded; run `steward plan` to see where things stand", err)

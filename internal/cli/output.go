@@ -59,7 +59,7 @@ shown: they appear as <sensitive>, and with -json as null with
 
 func outputRun(opts *OutputOptions) error {
 	f := opts.f
-	st, err := state.NewLocalStore(f.StatePath()).Read(opts.ctx)
+	st, err := f.readCurrentState(opts.ctx)
 	if err != nil {
 		return err
 	}

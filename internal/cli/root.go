@@ -21,6 +21,7 @@ Flags take one dash or two: -auto-approve and --auto-approve are the same.
 Global options (before the command):
   -chdir=DIR   Work in DIR instead of the current directory
   -no-color    Do not colour the output (NO_COLOR in the environment does the same)
+  -workspace=NAME  Use this workspace's state (STEWARD_WORKSPACE does the same)
 
 Exit codes:
 ` + exitCodeTable(),
@@ -37,6 +38,7 @@ Exit codes:
 	// -no-color is also accepted after the command, where Terraform users
 	// often put it.
 	root.PersistentFlags().BoolVar(&f.NoColor, "no-color", f.NoColor, "Do not colour the output")
+	root.PersistentFlags().StringVar(&f.Workspace, "workspace", f.Workspace, "Use this workspace's state instead of the selected one (also STEWARD_WORKSPACE)")
 
 	root.AddCommand(
 		NewCmdVersion(f, nil),
@@ -53,6 +55,8 @@ Exit codes:
 		NewCmdProviders(f),
 		NewCmdLab(f),
 		NewCmdDiscover(f),
+		NewCmdWorkspace(f, nil),
+		NewCmdForceUnlock(f, nil),
 	)
 	return root
 }

@@ -74,7 +74,7 @@ func showRun(opts *ShowOptions) error {
 		return ui.RenderPlanText(f.IO.Out, p, ui.PlanTextOptions{Color: f.Color(), Width: f.Width()})
 	}
 
-	st, err := state.NewLocalStore(f.StatePath()).Read(opts.ctx)
+	st, err := f.readCurrentState(opts.ctx)
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,9 @@ previous state beside it.`,
 		NewCmdStateShow(f, nil),
 		NewCmdStateRm(f, nil),
 		NewCmdStateMv(f, nil),
+		NewCmdStateHistory(f, nil),
+		NewCmdStatePull(f, nil),
+		NewCmdStateMigrate(f, nil),
 	)
 	return cmd
 }
@@ -32,7 +35,7 @@ previous state beside it.`,
 // readState reads the state without locking it, for commands that only
 // look: a reader needs no lock, since writes replace the file atomically.
 func readState(ctx context.Context, f *Factory) (*state.State, error) {
-	return state.NewLocalStore(f.StatePath()).Read(ctx)
+	return f.readCurrentState(ctx)
 }
 
 // editState locks the state, lets edit change a copy of it, and writes the

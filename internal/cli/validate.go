@@ -50,6 +50,7 @@ func validateRun(opts *ValidateOptions) error {
 	cfg, diags := l.Load(f.WorkDir)
 	if !diags.HasErrors() {
 		diags = append(diags, eval.Validate(cfg, f.Registry())...)
+		diags = append(diags, validateStateBlock(cfg, f)...)
 	}
 	if opts.JSON {
 		if err := ui.RenderDiagnosticsJSON(f.IO.Out, sortDiags(diags), l.Files()); err != nil {
