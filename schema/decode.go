@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -14,7 +15,10 @@ import (
 // marked, and each known value is checked by its attribute's Validate.
 // A partial value may be returned alongside errors.
 func (b *Block) Decode(body hcl.Body, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
-	val, diags := hcldec.Decode(body, b.DecoderSpec(), ctx)
+	// dynamic "x" { for_each = ... content { ... } } blocks are expanded
+	// here, where the evaluation context is known, so every resource and
+	// provider body gets them as Terraform users expect.
+	val, diags := hcldec.Decode(dynblock.Expand(body, ctx), b.DecoderSpec(), ctx)
 	if diags.HasErrors() {
 		return val, diags
 	}

@@ -749,3 +749,59 @@ keep "k" {}
 		t.Errorf("unknown became %#v", got)
 	}
 }
+
+func TestDecodeDynamicBlocks(t *testing.T) {
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{
+		"hosts": cty.ListVal([]cty.Value{cty.StringVal("permit"), cty.StringVal("deny")}),
+	}}
+	v, diags := portSchema().Decode(parseBody(t, `
+name = "p"
+dynamic "entries" {
+  for_each = hosts
+  content {
+    action = entries.value
+  }
+}
+entries { action = "deny" }
+`), ctx)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	entries := unmarked(v.GetAttr("entries"))
+	var got []string
+	for it := entries.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		got = append(got, e.GetAttr("action").AsString())
+	}
+	if want := "permit,deny,deny"; strings.Join(got, ",") != want {
+		t.Errorf("entries = %q, want %s", got, want)
+	}
+
+	// An unknown for_each leaves the blocks unknown rather than failing.
+	ctx.Variables["hosts"] = cty.UnknownVal(cty.List(cty.String))
+	v, diags = portSchema().Decode(parseBody(t, `
+name = "p"
+dynamic "entries" {
+  for_each = hosts
+  content { action = entries.value }
+}
+`), ctx)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	if v.GetAttr("entries").IsWhollyKnown() {
+		t.Errorf("entries of an unknown for_each should be unknown: %#v", v.GetAttr("entries"))
+	}
+
+	// A dynamic block of a type the schema lacks is reported at its label.
+	_, diags = portSchema().Decode(parseBody(t, `
+name = "p"
+dynamic "entry" {
+  for_each = []
+  content {}
+}
+`), ctx)
+	if len(diags) == 0 || diags[0].Summary != "Unsupported block type" || diags[0].Subject == nil || diags[0].Subject.Start.Line != 3 {
+		t.Fatalf("a dynamic block of an unknown type: %v", diags)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
 	"github.com/hashicorp/hcl/v2/hcldec"
 
 	"github.com/stewardhq/steward/engine/addrs"
@@ -297,9 +298,8 @@ func buildGraph(cfg *config.Config, schemas schemaSource) (*dependencyGraph, hcl
 				continue
 			}
 			if n.provider.cfg != nil {
-				_, sdiags := n.provider.cfg.Config.Content(hcldec.ImpliedSchema(ps.Config.DecoderSpec()))
-				diags = append(diags, sdiags...)
-				trs = hcldec.Variables(n.provider.cfg.Config, ps.Config.DecoderSpec())
+				diags = append(diags, structuralCheck(n.provider.cfg.Config, ps.Config.DecoderSpec())...)
+				trs = dynblock.VariablesHCLDec(n.provider.cfg.Config, ps.Config.DecoderSpec())
 			}
 		case nodeResource:
 			r := n.resource
@@ -308,9 +308,8 @@ func buildGraph(cfg *config.Config, schemas schemaSource) (*dependencyGraph, hcl
 				spec := n.resourceSchema.DecoderSpec()
 				// Structural problems (unknown arguments and blocks, missing
 				// required ones) are reported now, before any evaluation.
-				_, sdiags := r.Config.Content(hcldec.ImpliedSchema(spec))
-				diags = append(diags, sdiags...)
-				trs = hcldec.Variables(r.Config, spec)
+				diags = append(diags, structuralCheck(r.Config, spec)...)
+				trs = dynblock.VariablesHCLDec(r.Config, spec)
 			}
 			if r.Count != nil {
 				trs = append(trs, r.Count.Variables()...)
@@ -536,4 +535,14 @@ func (d *dependencyGraph) computeResourceDeps() {
 		}
 		sort.Slice(n.resourceDeps, func(i, j int) bool { return n.resourceDeps[i].String() < n.resourceDeps[j].String() })
 	}
+}
+
+// structuralCheck reports unknown arguments and blocks and missing required
+// ones in body before anything is evaluated. The contents of dynamic blocks
+// are checked when they are expanded, since their for_each decides them.
+func structuralCheck(body hcl.Body, spec hcldec.Spec) hcl.Diagnostics {
+	s := hcldec.ImpliedSchema(spec)
+	s.Blocks = append(s.Blocks[:len(s.Blocks):len(s.Blocks)], hcl.BlockHeaderSchema{Type: "dynamic", LabelNames: []string{"type"}})
+	_, diags := body.Content(s)
+	return diags
 }

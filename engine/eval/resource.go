@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stewardhq/steward/engine/addrs"
@@ -74,7 +74,7 @@ func (w *walker) visitManaged(ctx context.Context, n *node) hcl.Diagnostics {
 		return nil
 	}
 	var diags hcl.Diagnostics
-	refs, d := parseRefs(hcldec.Variables(r.Config, rs.DecoderSpec()))
+	refs, d := parseRefs(dynblock.VariablesHCLDec(r.Config, rs.DecoderSpec()))
 	diags = append(diags, d...)
 	if diags.HasErrors() {
 		return diags
@@ -605,7 +605,7 @@ func (w *walker) visitData(ctx context.Context, n *node) hcl.Diagnostics {
 	if w.pmode == plan.DestroyMode {
 		return nil
 	}
-	refs, d := parseRefs(hcldec.Variables(r.Config, rs.DecoderSpec()))
+	refs, d := parseRefs(dynblock.VariablesHCLDec(r.Config, rs.DecoderSpec()))
 	diags = append(diags, d...)
 	if diags.HasErrors() {
 		return diags

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stewardhq/steward/engine/addrs"
@@ -551,7 +551,7 @@ func (w *walker) visitProvider(ctx context.Context, n *node) hcl.Diagnostics {
 		}
 		s := &scope{vals: w.vals, module: n.module, mi: mis[0]}
 		spec := ps.Config.DecoderSpec()
-		refs, d := parseRefs(hcldec.Variables(pn.cfg.Config, spec))
+		refs, d := parseRefs(dynblock.VariablesHCLDec(pn.cfg.Config, spec))
 		diags = append(diags, d...)
 		ectx, d := s.evalContext(refs)
 		diags = append(diags, d...)

@@ -1,29 +1,51 @@
-# The quickstart: the departments of a small office, each with its VLAN on
-# the core and access switches, a trunk between the two and a desk port.
+# The quickstart: a small office's departments, each with its VLAN on the
+# core and access switches, a trunk between the two and a desk port, and
+# in the directory a group per department and the dozen people who work
+# there.
 #
 # `steward lab up --dir examples/quickstart` starts two simulated switches
 # (a Cisco IOS-XE core and an Arista EOS access switch, reached over real
-# SSH on 127.0.0.1) and writes providers.st.hcl and lab.auto.vars.hcl next
-# to this file, so the configuration needs nothing else.
+# SSH on 127.0.0.1) and an LDAP directory, and writes providers.st.hcl and
+# lab.auto.vars.hcl next to this file, so the configuration needs nothing
+# else.
 
 locals {
   departments = {
-    finance = 20
-    sales   = 30
+    finance = { vlan = 20, gid = 5020 }
+    sales   = { vlan = 30, gid = 5030 }
+    it      = { vlan = 40, gid = 5040 }
   }
+
+  # Access rights follow the department: moving someone is a one-line
+  # change, and a leaver is one line in `leavers`.
+  staff = {
+    alice = "finance"
+    bruno = "finance"
+    chen  = "finance"
+    dina  = "finance"
+    emil  = "sales"
+    fatma = "sales"
+    gert  = "sales"
+    hugo  = "sales"
+    ines  = "it"
+    jonas = "it"
+    kemal = "it"
+    lena  = "it"
+  }
+  leavers = toset([])
 }
 
 resource "network_vlan" "core" {
   for_each = local.departments
   device   = "core-1"
-  vlan_id  = each.value
+  vlan_id  = each.value.vlan
   name     = each.key
 }
 
 resource "network_vlan" "access" {
   for_each = local.departments
   device   = "access-1"
-  vlan_id  = each.value
+  vlan_id  = each.value.vlan
   name     = each.key
 }
 
@@ -51,10 +73,34 @@ resource "network_interface" "finance_desk" {
   access_vlan = network_vlan.access["finance"].vlan_id
 }
 
+resource "directory_group" "department" {
+  for_each   = local.departments
+  name       = each.key
+  gid_number = each.value.gid
+}
+
+resource "directory_user" "staff" {
+  for_each   = local.staff
+  uid        = each.key
+  full_name  = "${title(each.key)} Example"
+  email      = "${each.key}@example.org"
+  department = each.value
+  groups     = [directory_group.department[each.value].name]
+  enabled    = !contains(local.leavers, each.key)
+
+  lifecycle {
+    prevent_destroy = true # leavers are disabled, never deleted by accident
+  }
+}
+
 data "network_device" "core" {
   device = "core-1"
 }
 
 output "core_switch" {
   value = "${data.network_device.core.model} running ${data.network_device.core.os_version}"
+}
+
+output "members" {
+  value = { for d, _ in local.departments : d => sort([for u, dept in local.staff : u if dept == d]) }
 }

@@ -27,6 +27,8 @@ var ciSteps = []string{
 	"steward validate",
 	"steward plan -out=plan.bin -detailed-exitcode",
 	"steward show -format=markdown plan.bin > comment.md",
+	"steward show -json plan.bin > plan.json",
+	"conftest test --policy policy/ --data ticket.json plan.json",
 	"steward apply plan.bin",
 }
 
@@ -93,6 +95,9 @@ func TestCIExampleAgainstTheLab(t *testing.T) {
 		t.Fatalf("plan -out wrote no plan file: %v", err)
 	}
 
+	showJSON := run("show", "-json", "plan.bin")
+	expectCode(t, showJSON, ExitOK)
+	expectContains(t, showJSON, `"resource_changes"`)
 	show := run("show", "-format=markdown", "plan.bin")
 	expectCode(t, show, ExitOK)
 	expectContains(t, show, "**Plan: 2 to add")

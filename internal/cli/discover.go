@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
 	"github.com/spf13/cobra"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
@@ -341,7 +341,7 @@ func configureNetworkDevice(ctx context.Context, p providers.Provider, pc *confi
 func evalProviderBlock(p providers.Provider, pc *config.ProviderConfig, m *config.Module, vars map[string]cty.Value) (cty.Value, hcl.Diagnostics) {
 	blk := p.Schema().Config
 	sc := &staticScope{mod: m, vars: vars, funcs: discoverFunctions(m.Dir), locals: map[string]cty.Value{}, busy: map[string]bool{}}
-	ectx, diags := sc.evalContext(hcldec.Variables(pc.Config, blk.DecoderSpec()))
+	ectx, diags := sc.evalContext(dynblock.VariablesHCLDec(pc.Config, blk.DecoderSpec()))
 	if diags.HasErrors() {
 		return cty.NilVal, diags
 	}

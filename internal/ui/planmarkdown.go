@@ -361,16 +361,38 @@ func (m *planMarkdown) render(lim mdLimits) string {
 	return strings.TrimRight(b.String(), "\n") + "\n"
 }
 
-// target is the object a change acts on: its device, or its directory DN.
+// target is the system a change acts on, for grouping a reviewer can scan:
+// the device of a network object, the OU holding a directory entry, the
+// repository of a backup policy (or a repository's own location).
 func target(c *plan.ResourceChange) string {
 	for _, v := range []cty.Value{c.After, c.Before} {
-		for _, name := range []string{"device", "dn"} {
+		if s, ok := plainAttr(v, "device"); ok {
+			return code(s)
+		}
+		if s, ok := plainAttr(v, "dn"); ok {
+			return code(parentDN(s))
+		}
+		for _, name := range []string{"repository", "path", "url"} {
 			if s, ok := plainAttr(v, name); ok {
 				return code(s)
 			}
 		}
 	}
 	return ""
+}
+
+// parentDN drops the first RDN of dn ("uid=a,ou=people,dc=x" is in
+// "ou=people,dc=x"), minding escaped commas.
+func parentDN(dn string) string {
+	for i := 0; i < len(dn); i++ {
+		switch dn[i] {
+		case '\\':
+			i++
+		case ',':
+			return dn[i+1:]
+		}
+	}
+	return dn
 }
 
 // plainAttr is a known, non-sensitive, non-empty string attribute of v.

@@ -178,3 +178,15 @@ func TestPlanMarkdownLarge(t *testing.T) {
 		t.Errorf("wrong headline: %s", out[:strings.Index(out, "\n")])
 	}
 }
+
+// TestPlanMarkdownGolden renders every fixture the text renderer is tested
+// with, so both renderings of the same plan are reviewed side by side.
+func TestPlanMarkdownGolden(t *testing.T) {
+	for _, fx := range fixtures() {
+		t.Run(fx.name, func(t *testing.T) {
+			out := renderMD(t, fx.plan)
+			assertNoSecrets(t, "markdown plan", []byte(out))
+			golden(t, fx.name+".md", []byte(out))
+		})
+	}
+}
