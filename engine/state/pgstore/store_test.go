@@ -569,3 +569,30 @@ func TestLockSessionKeepalives(t *testing.T) {
 		t.Fatalf("tcp_keepalives_idle = %q, %v", idle, err)
 	}
 }
+
+// TestStaleHolderRecordIgnored: a holder record whose backend does not
+// hold the lock (left by a run that died between the two) is not reported,
+// and the next holder replaces it.
+func TestStaleHolderRecordIgnored(t *testing.T) {
+	c := ctx(t)
+	b := openBackend(t, pg.Database(t), 0)
+	s := b.Store("default")
+	db, err := b.db(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(c, `INSERT INTO "steward".locks (workspace, id, info, backend_pid) VALUES ('default', 'stale', '{"id":"stale","who":"ghost"}', 2147483000)`); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := s.LockHolder(c); err != nil || info != nil {
+		t.Fatalf("stale record reported as the holder: %+v, %v", info, err)
+	}
+	u, err := s.Lock(c, state.LockInfo{ID: "fresh"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Unlock()
+	if info, err := s.LockHolder(c); err != nil || info == nil || info.ID != "fresh" {
+		t.Fatalf("holder after taking the lock: %+v, %v", info, err)
+	}
+}
