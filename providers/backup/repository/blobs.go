@@ -1,0 +1,436 @@
+package repository
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/stewardhq/steward/providers/backup/backend"
+	"github.com/stewardhq/steward/providers/backup/blob"
+	"github.com/stewardhq/steward/providers/backup/crypto"
+	"github.com/stewardhq/steward/providers/backup/index"
+	"github.com/stewardhq/steward/providers/backup/pack"
+)
+
+// blobStore is the write pipeline: SaveBlob -> jobs (bounded) -> workers
+// that compress and encrypt into the open pack of the blob's type -> full
+// packs go to uploads (bounded) -> uploaders store them and add their
+// entries to the index. Memory is bounded by the channel capacities: about
+// (workers + 2) blobs plus (2 open + uploads + 1 queued) packs.
+type blobStore struct {
+	r       *Repository
+	jobs    chan saveJob
+	uploads chan *openPack
+
+	startOnce sync.Once
+	workers   int
+	uploaders int
+	workerWG  sync.WaitGroup
+
+	inflight sync.WaitGroup // jobs queued or being packed
+	pendUp   sync.WaitGroup // packs queued or uploading
+
+	mu      sync.Mutex
+	pending map[blob.Handle]struct{} // saved but not yet indexed
+	open    map[blob.Type]*openPack
+	unsaved index.File // packs uploaded since the last index file
+	err     error      // first background failure; sticky
+	stopped bool
+
+	bufs sync.Pool
+}
+
+type saveJob struct {
+	ctx  context.Context
+	h    blob.Handle
+	data *[]byte
+}
+
+type openPack struct {
+	ctx context.Context
+	mu  sync.Mutex
+	w   *pack.Writer
+	ids []blob.Handle
+}
+
+func newBlobStore(r *Repository, workers, uploaders int) *blobStore {
+	return &blobStore{
+		r: r, workers: workers, uploaders: uploaders,
+		jobs:    make(chan saveJob, workers),
+		uploads: make(chan *openPack, 1),
+		pending: make(map[blob.Handle]struct{}),
+		open:    make(map[blob.Type]*openPack),
+	}
+}
+
+func (s *blobStore) start() {
+	s.startOnce.Do(func() {
+		for range s.workers {
+			s.workerWG.Add(1)
+			go s.work()
+		}
+		for range s.uploaders {
+			s.workerWG.Add(1)
+			go s.upload()
+		}
+	})
+}
+
+func (s *blobStore) stop() {
+	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		return
+	}
+	s.stopped = true
+	s.mu.Unlock()
+	// Start the goroutines if a SaveBlob raced with stop, so that its job
+	// drains; then no new job can arrive.
+	s.start()
+	s.inflight.Wait()
+	close(s.jobs)
+	s.pendUp.Wait()
+	close(s.uploads)
+	s.workerWG.Wait()
+}
+
+func (s *blobStore) fail(err error) {
+	s.mu.Lock()
+	if s.err == nil {
+		s.err = err
+	}
+	s.mu.Unlock()
+}
+
+func (s *blobStore) failure() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// ID returns the id a blob with this plaintext has in this repository: the
+// keyed hash SaveBlob would compute. Safe to call from many goroutines.
+func (r *Repository) ID(plaintext []byte) blob.ID { return r.key.BlobID(plaintext) }
+
+// Has reports whether the blob is stored or being stored, so callers that
+// hashed it themselves can skip SaveBlob.
+func (r *Repository) Has(t blob.Type, id blob.ID) bool {
+	h := blob.Handle{Type: t, ID: id}
+	if r.index.Has(h) {
+		return true
+	}
+	r.store.mu.Lock()
+	_, ok := r.store.pending[h]
+	r.store.mu.Unlock()
+	return ok
+}
+
+// SaveBlob stores plaintext as a blob of type t unless an identical blob is
+// already stored or being stored; it returns the blob's id and whether it
+// was new. The data is copied, so the caller may reuse its buffer at once;
+// compression, encryption, packing and upload happen in the background, and
+// their failure is returned by a later SaveBlob or by Flush. Safe for
+// concurrent use; call Flush after the last SaveBlob.
+func (r *Repository) SaveBlob(ctx context.Context, t blob.Type, plaintext []byte) (blob.ID, bool, error) {
+	id := r.key.BlobID(plaintext)
+	isNew, err := r.SaveBlobWithID(ctx, t, id, plaintext)
+	return id, isNew, err
+}
+
+// SaveBlobWithID is SaveBlob for callers that computed id with ID already
+// (it is trusted: a wrong id makes the blob unreadable, as LoadBlob checks).
+func (r *Repository) SaveBlobWithID(ctx context.Context, t blob.Type, id blob.ID, plaintext []byte) (bool, error) {
+	if t != blob.Data && t != blob.Tree {
+		return false, fmt.Errorf("save blob: invalid type %d", t)
+	}
+	s := r.store
+	h := blob.Handle{Type: t, ID: id}
+	if r.index.Has(h) {
+		return false, nil
+	}
+	s.mu.Lock()
+	if s.err != nil {
+		err := s.err
+		s.mu.Unlock()
+		return false, err
+	}
+	if s.stopped {
+		s.mu.Unlock()
+		return false, errors.New("save blob: repository is closed")
+	}
+	if _, ok := s.pending[h]; ok {
+		s.mu.Unlock()
+		return false, nil
+	}
+	s.pending[h] = struct{}{}
+	s.inflight.Add(1)
+	s.mu.Unlock()
+	s.start()
+
+	buf := s.getBuf(len(plaintext))
+	*buf = append((*buf)[:0], plaintext...)
+	select {
+	case s.jobs <- saveJob{ctx: ctx, h: h, data: buf}:
+		return true, nil
+	case <-ctx.Done():
+		s.mu.Lock()
+		delete(s.pending, h)
+		s.mu.Unlock()
+		s.inflight.Done()
+		s.bufs.Put(buf)
+		return false, fmt.Errorf("save blob: %w", ctx.Err())
+	}
+}
+
+func (s *blobStore) getBuf(n int) *[]byte {
+	if b, ok := s.bufs.Get().(*[]byte); ok && cap(*b) >= n {
+		return b
+	}
+	b := make([]byte, 0, n)
+	return &b
+}
+
+func (s *blobStore) work() {
+	defer s.workerWG.Done()
+	var scratch []byte
+	for job := range s.jobs {
+		s.pack(job, &scratch)
+		s.bufs.Put(job.data)
+		s.inflight.Done()
+	}
+}
+
+func (s *blobStore) pack(job saveJob, scratch *[]byte) {
+	r := s.r
+	plain := *job.data
+	payload, compressed := r.codec.compress(r.cfg.Compression, (*scratch)[:0], plain)
+	var ulen uint32
+	if compressed {
+		*scratch = payload
+		ulen = uint32(len(plain))
+	} else {
+		payload = plain
+	}
+	s.mu.Lock()
+	p := s.open[job.h.Type]
+	if p == nil {
+		p = &openPack{ctx: job.ctx, w: pack.NewWriter(r.cfg.PackSize + r.cfg.PackSize/8)}
+		s.open[job.h.Type] = p
+	}
+	p.mu.Lock()
+	s.mu.Unlock()
+	// Sealing straight into the pack buffer saves a copy; AES-GCM is far
+	// faster than compression, so holding the pack's lock here costs little.
+	p.w.AddSealed(r.key, job.h.Type, job.h.ID, payload, ulen)
+	p.ids = append(p.ids, job.h)
+	full := p.w.Size() >= r.cfg.PackSize
+	p.mu.Unlock()
+	if full {
+		s.mu.Lock()
+		if s.open[job.h.Type] == p {
+			delete(s.open, job.h.Type)
+		} else {
+			p = nil // another worker already sent it
+		}
+		s.mu.Unlock()
+		if p != nil {
+			s.sendUpload(p)
+		}
+	}
+}
+
+func (s *blobStore) sendUpload(p *openPack) {
+	s.pendUp.Add(1)
+	s.uploads <- p
+}
+
+func (s *blobStore) upload() {
+	defer s.workerWG.Done()
+	for p := range s.uploads {
+		s.uploadPack(p)
+		s.pendUp.Done()
+	}
+}
+
+func (s *blobStore) uploadPack(p *openPack) {
+	// Wait for any worker still sealing into this pack.
+	p.mu.Lock()
+	entries := append([]pack.Entry(nil), p.w.Entries()...)
+	data := p.w.Finish(s.r.key)
+	p.mu.Unlock()
+	id := blob.FileID(data)
+	err := s.r.be.Save(p.ctx, backend.Handle{Type: backend.PackFile, Name: id.String()}, bytes.NewReader(data))
+	if err != nil {
+		s.fail(fmt.Errorf("upload pack %s: %w", id.Short(), err))
+		s.mu.Lock()
+		for _, h := range p.ids {
+			delete(s.pending, h)
+		}
+		s.mu.Unlock()
+		return
+	}
+	s.r.index.Add(id, entries)
+	s.mu.Lock()
+	s.unsaved.AddPack(id, entries)
+	for _, h := range p.ids {
+		delete(s.pending, h)
+	}
+	s.mu.Unlock()
+}
+
+// Flush waits for every blob saved so far, uploads the partly filled packs,
+// and writes an index file for every pack uploaded since the last Flush.
+// After Flush returns nil, every blob SaveBlob accepted is durable and
+// indexed. Do not call SaveBlob concurrently with Flush for blobs that must
+// be covered by it.
+func (r *Repository) Flush(ctx context.Context) error {
+	s := r.store
+	s.inflight.Wait()
+	s.mu.Lock()
+	var rest []*openPack
+	for t, p := range s.open {
+		rest = append(rest, p)
+		delete(s.open, t)
+	}
+	s.mu.Unlock()
+	for _, p := range rest {
+		p.ctx = ctx
+		s.sendUpload(p)
+	}
+	s.pendUp.Wait()
+	if err := s.failure(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	f := s.unsaved
+	s.unsaved = index.File{}
+	s.mu.Unlock()
+	if len(f.Packs) == 0 {
+		return nil
+	}
+	if _, err := r.SaveIndexFile(ctx, &f); err != nil {
+		s.mu.Lock()
+		s.unsaved.Packs = append(f.Packs, s.unsaved.Packs...)
+		s.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// SaveIndexFile encrypts and stores an index file, returning its id.
+func (r *Repository) SaveIndexFile(ctx context.Context, f *index.File) (blob.ID, error) {
+	plain, err := f.Encode()
+	if err != nil {
+		return blob.ID{}, err
+	}
+	return r.SaveFile(ctx, backend.IndexFile, plain)
+}
+
+// LoadIndexFile loads and decodes one index file.
+func (r *Repository) LoadIndexFile(ctx context.Context, id string) (*index.File, error) {
+	plain, err := r.LoadFile(ctx, backend.Handle{Type: backend.IndexFile, Name: id})
+	if err != nil {
+		return nil, err
+	}
+	f, err := index.DecodeFile(plain)
+	if err != nil {
+		return nil, fmt.Errorf("index %s is damaged: %w", id, err)
+	}
+	return f, nil
+}
+
+// LoadIndex (re)reads every index file into a fresh in-memory index.
+// Unreadable index files are skipped and recorded in IndexProblems.
+func (r *Repository) LoadIndex(ctx context.Context) error {
+	files, err := r.ListFiles(ctx, backend.IndexFile)
+	if err != nil {
+		return err
+	}
+	idx := index.New()
+	var problems []error
+	for _, fi := range files {
+		f, err := r.LoadIndexFile(ctx, fi.Name)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			problems = append(problems, err)
+			continue
+		}
+		idx.AddFile(f)
+	}
+	// Blobs uploaded but not yet in an index file stay known.
+	r.store.mu.Lock()
+	for _, p := range r.store.unsaved.Packs {
+		idx.Add(p.ID, p.Entries())
+	}
+	r.store.mu.Unlock()
+	r.index.Replace(idx)
+	r.indexMu.Lock()
+	r.indexProblems = problems
+	r.indexMu.Unlock()
+	return nil
+}
+
+// IndexProblems returns the errors of index files the last LoadIndex could
+// not read.
+func (r *Repository) IndexProblems() []error {
+	r.indexMu.Lock()
+	defer r.indexMu.Unlock()
+	return append([]error(nil), r.indexProblems...)
+}
+
+// LoadBlob returns the plaintext of a blob, appended to buf[:0] when it has
+// room. The blob is authenticated, decompressed and re-hashed: any mismatch,
+// a missing pack or a short read gives a *DamagedBlobError (errors.Is
+// ErrDamaged); a blob the index does not know gives ErrBlobNotFound.
+func (r *Repository) LoadBlob(ctx context.Context, t blob.Type, id blob.ID, buf []byte) ([]byte, error) {
+	h := blob.Handle{Type: t, ID: id}
+	loc, ok := r.index.Lookup(h)
+	if !ok {
+		return nil, fmt.Errorf("load %s: %w", h, ErrBlobNotFound)
+	}
+	sealed := make([]byte, loc.Length)
+	err := r.be.Load(ctx, backend.Handle{Type: backend.PackFile, Name: loc.Pack.String()}, int(loc.Length), int64(loc.Offset),
+		func(rd io.Reader) error {
+			_, err := io.ReadFull(rd, sealed)
+			return err
+		})
+	if err != nil {
+		if ctx.Err() == nil && (errors.Is(err, backend.ErrNotExist) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)) {
+			return nil, &DamagedBlobError{Blob: h, Pack: loc.Pack, Err: fmt.Errorf("read from pack: %w", err)}
+		}
+		return nil, fmt.Errorf("load %s from pack %s: %w", h, loc.Pack.Short(), err)
+	}
+	return r.OpenBlob(h, loc.Pack, sealed, loc.UncompressedLength, buf)
+}
+
+// OpenBlob decrypts, decompresses and verifies a sealed blob read from a
+// pack; the checker and pruner use it on whole packs.
+func (r *Repository) OpenBlob(h blob.Handle, packID blob.ID, sealed []byte, uncompressedLength uint32, buf []byte) ([]byte, error) {
+	damaged := func(err error) error { return &DamagedBlobError{Blob: h, Pack: packID, Err: err} }
+	// Decrypt in place: the ciphertext buffer is ours and no longer needed.
+	payload, err := r.key.Open(sealed[crypto.NonceSize:crypto.NonceSize], sealed)
+	if err != nil {
+		return nil, damaged(err)
+	}
+	plain := payload
+	if uncompressedLength != 0 {
+		plain, err = r.codec.dec.DecodeAll(payload, buf[:0])
+		if err != nil {
+			return nil, damaged(fmt.Errorf("decompress: %w", err))
+		}
+		if len(plain) != int(uncompressedLength) {
+			return nil, damaged(fmt.Errorf("decompressed to %d bytes, index says %d", len(plain), uncompressedLength))
+		}
+	} else if buf != nil {
+		plain = append(buf[:0], payload...)
+	}
+	if got := r.key.BlobID(plain); got != h.ID {
+		return nil, damaged(fmt.Errorf("content hashes to %s", got.Short()))
+	}
+	return plain, nil
+}
