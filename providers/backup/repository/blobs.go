@@ -123,9 +123,9 @@ func (r *Repository) Has(t blob.Type, id blob.ID) bool {
 		return true
 	}
 	r.store.mu.Lock()
+	defer r.store.mu.Unlock()
 	_, ok := r.store.pending[h]
-	r.store.mu.Unlock()
-	return ok
+	return ok || r.index.Has(h) // see SaveBlobWithID for why twice
 }
 
 // SaveBlob stores plaintext as a blob of type t unless an identical blob is
@@ -161,7 +161,10 @@ func (r *Repository) SaveBlobWithID(ctx context.Context, t blob.Type, id blob.ID
 		s.mu.Unlock()
 		return false, errors.New("save blob: repository is closed")
 	}
-	if _, ok := s.pending[h]; ok {
+	// Check the index again under the lock: uploaders add a pack's blobs to
+	// the index before removing them from pending (under this lock), so one
+	// of the two always knows the blob.
+	if _, ok := s.pending[h]; ok || r.index.Has(h) {
 		s.mu.Unlock()
 		return false, nil
 	}
