@@ -2,38 +2,12 @@ package tree
 
 import (
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/stewardhq/steward/providers/backup/blob"
 )
-
-// ID is the keyed hash that names a blob in a repository.
-type ID [32]byte
-
-// String returns the id in lowercase hex.
-func (id ID) String() string { return hex.EncodeToString(id[:]) }
-
-// IsNull reports whether id is the zero id, which never names a blob.
-func (id ID) IsNull() bool { return id == ID{} }
-
-// MarshalText encodes the id as hex.
-func (id ID) MarshalText() ([]byte, error) {
-	out := make([]byte, hex.EncodedLen(len(id)))
-	hex.Encode(out, id[:])
-	return out, nil
-}
-
-// UnmarshalText decodes a hex id.
-func (id *ID) UnmarshalText(text []byte) error {
-	if hex.DecodedLen(len(text)) != len(id) {
-		return fmt.Errorf("blob id %q: want %d hex digits", text, 2*len(id))
-	}
-	if _, err := hex.Decode(id[:], text); err != nil {
-		return fmt.Errorf("blob id %q: %w", text, err)
-	}
-	return nil
-}
 
 // Type is the kind of filesystem object a Node describes.
 type Type string
@@ -83,9 +57,9 @@ type Node struct {
 	Rdev   uint64
 	Xattrs []Xattr
 	// Content lists a file's data blobs in file order.
-	Content []ID
+	Content []blob.ID
 	// Subtree is the tree blob of a directory.
-	Subtree *ID
+	Subtree *blob.ID
 }
 
 // jsonNode is Node's on-disk shape. Byte strings that are valid UTF-8 are
@@ -111,8 +85,8 @@ type jsonNode struct {
 	LinkTargetB64 string      `json:"linktarget_b64,omitempty"`
 	Rdev          uint64      `json:"rdev,omitempty"`
 	Xattrs        []jsonXattr `json:"xattrs,omitempty"`
-	Content       []ID        `json:"content,omitempty"`
-	Subtree       *ID         `json:"subtree,omitempty"`
+	Content       []blob.ID   `json:"content,omitempty"`
+	Subtree       *blob.ID    `json:"subtree,omitempty"`
 }
 
 type jsonXattr struct {

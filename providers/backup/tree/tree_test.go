@@ -8,15 +8,17 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/stewardhq/steward/providers/backup/blob"
+
 	"golang.org/x/sys/unix"
 )
 
 func TestEncodeDecodeKeepsEveryField(t *testing.T) {
-	sub := ID{1, 2, 3}
+	sub := blob.ID{1, 2, 3}
 	in := &Tree{Nodes: []*Node{
 		{Name: "-dash", Type: File, Mode: 0o4755, UID: 1, GID: 2, User: "u", Group: "g",
 			ModTime: 1, ChangeTime: 2, AccessTime: 3, Size: 4, Inode: 5, DeviceID: 6, Links: 2,
-			Xattrs: []Xattr{{Name: "user.a", Value: []byte{0, 0xff}}}, Content: []ID{{9}, {8}}},
+			Xattrs: []Xattr{{Name: "user.a", Value: []byte{0, 0xff}}}, Content: []blob.ID{{9}, {8}}},
 		{Name: "bad\xff\xfename\nline", Type: Symlink, LinkTarget: "/abs/\xff"},
 		{Name: "dir", Type: Dir, Mode: 0o1777, Subtree: &sub},
 		{Name: "null", Type: CharDev, Rdev: 0x103},
