@@ -93,6 +93,10 @@ func Capture(path string, fi fs.FileInfo, owners *Owners) (*Node, error) {
 			return nil, fmt.Errorf("capture %s: %w", path, err)
 		}
 		n.LinkTarget = target
+		// Reading a link updates its atime and no flag prevents it, so a
+		// recorded atime would differ on every backup and defeat tree
+		// reuse. Keep the mtime in its place.
+		n.AccessTime = n.ModTime
 	case Device, CharDev:
 		n.Rdev = uint64(st.Rdev)
 	}
