@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stewardhq/steward/providers/backup/backend"
 	"github.com/stewardhq/steward/providers/backup/blob"
@@ -41,6 +42,30 @@ type blobStore struct {
 	stopped bool
 
 	bufs sync.Pool
+
+	blobsAdded, plaintextAdded, storedAdded atomic.Uint64
+	packsUploaded, packBytesUploaded        atomic.Uint64
+}
+
+// Stats counts what this Repository stored since it was opened.
+type Stats struct {
+	// BlobsAdded is the number of new blobs packed.
+	BlobsAdded uint64
+	// PlaintextAdded is their plaintext size; StoredAdded their size as
+	// stored (compressed and sealed).
+	PlaintextAdded uint64
+	StoredAdded    uint64
+	// PacksUploaded and PackBytesUploaded count the pack files written.
+	PacksUploaded     uint64
+	PackBytesUploaded uint64
+}
+
+// Stats returns counters of the blobs and packs stored since Open; they
+// include blobs still waiting in a pack until Flush.
+func (r *Repository) Stats() Stats {
+	s := r.store
+	return Stats{BlobsAdded: s.blobsAdded.Load(), PlaintextAdded: s.plaintextAdded.Load(), StoredAdded: s.storedAdded.Load(),
+		PacksUploaded: s.packsUploaded.Load(), PackBytesUploaded: s.packBytesUploaded.Load()}
 }
 
 type saveJob struct {
@@ -227,7 +252,10 @@ func (s *blobStore) pack(job saveJob, scratch *[]byte) {
 	s.mu.Unlock()
 	// Sealing straight into the pack buffer saves a copy; AES-GCM is far
 	// faster than compression, so holding the pack's lock here costs little.
-	p.w.AddSealed(r.key, job.h.Type, job.h.ID, payload, ulen)
+	e := p.w.AddSealed(r.key, job.h.Type, job.h.ID, payload, ulen)
+	s.blobsAdded.Add(1)
+	s.plaintextAdded.Add(uint64(len(plain)))
+	s.storedAdded.Add(uint64(e.Length))
 	p.ids = append(p.ids, job.h)
 	full := p.w.Size() >= r.cfg.PackSize
 	p.mu.Unlock()
@@ -275,6 +303,8 @@ func (s *blobStore) uploadPack(p *openPack) {
 		s.mu.Unlock()
 		return
 	}
+	s.packsUploaded.Add(1)
+	s.packBytesUploaded.Add(uint64(len(data)))
 	s.r.index.Add(id, entries)
 	s.mu.Lock()
 	s.unsaved.AddPack(id, entries)

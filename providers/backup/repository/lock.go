@@ -151,8 +151,16 @@ func (r *Repository) checkLocks(ctx context.Context, exclusive bool, own string)
 		return fmt.Errorf("lock: %w", err)
 	}
 	now := time.Now()
+	r.locker.mu.Lock()
+	mine := make(map[string]bool, len(r.locker.held))
+	for id := range r.locker.held {
+		mine[id] = true
+	}
+	r.locker.mu.Unlock()
 	for _, l := range locks {
-		if l.ID == own {
+		// This Repository's own locks never conflict with each other, so
+		// forget (exclusive) can call prune (exclusive) in one session.
+		if l.ID == own || mine[l.ID] {
 			continue
 		}
 		if l.Stale(now) {

@@ -169,3 +169,15 @@ func (b *Backend) Names(t backend.FileType) []string {
 	sort.Strings(names)
 	return names
 }
+
+// Clone returns an independent copy of the backend's files.
+func (b *Backend) Clone() *Backend {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	c := New()
+	for h, data := range b.files {
+		c.files[h] = bytes.Clone(data)
+	}
+	c.created = b.created
+	return c
+}
