@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stewardhq/steward/providers"
+	"github.com/stewardhq/steward/providers/backup"
 	"github.com/stewardhq/steward/providers/builtin"
 	"github.com/stewardhq/steward/providers/directory"
 	"github.com/stewardhq/steward/providers/network"
@@ -50,6 +51,7 @@ func DefaultRegistry() *providers.Registry {
 		builtin.Name:   builtin.New,
 		network.Name:   network.New,
 		directory.Name: directory.New,
+		backup.Name:    backup.New,
 	})
 }
 

@@ -53,6 +53,7 @@ Exit codes:
 		NewCmdProviders(f),
 		NewCmdLab(f),
 		NewCmdDiscover(f),
+		NewCmdBackup(f),
 	)
 	return root
 }

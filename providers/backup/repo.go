@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/stewardhq/steward/providers/backup/backend"
-	"github.com/stewardhq/steward/providers/backup/backend/local"
+	"github.com/stewardhq/steward/providers/backup/backend/location"
 	"github.com/stewardhq/steward/providers/backup/repository"
 )
 
@@ -22,18 +21,24 @@ type repoInfo struct {
 }
 
 // OpenBackend returns the backend for a repository location: a directory
-// path, or a URL.
-func OpenBackend(ctx context.Context, location string) (backend.Backend, error) {
-	if strings.Contains(location, "://") {
-		return nil, fmt.Errorf("repository location %s: only local directories are supported so far", location)
+// path, a file:// URL or an sftp:// URL. getenv supplies the SFTP password
+// (location.PasswordEnv) when no SSH key logs in; nil reads none.
+func OpenBackend(ctx context.Context, loc string, getenv func(string) string) (backend.Backend, error) {
+	var opts location.Options
+	if getenv != nil {
+		opts.Password = getenv(location.PasswordEnv)
 	}
-	return local.New(location), nil
+	be, err := location.Open(ctx, loc, opts)
+	if err != nil {
+		return nil, fmt.Errorf("opening the repository location: %w", err)
+	}
+	return be, nil
 }
 
 // probeRepo says whether there is a repository at location, without a
 // password.
 func (p *Provider) probeRepo(ctx context.Context, location string) (repoInfo, bool, error) {
-	be, err := OpenBackend(ctx, location)
+	be, err := OpenBackend(ctx, location, p.getenv)
 	if err != nil {
 		return repoInfo{}, false, err
 	}
@@ -50,7 +55,7 @@ func (p *Provider) probeRepo(ctx context.Context, location string) (repoInfo, bo
 
 // initRepo creates a repository.
 func (p *Provider) initRepo(ctx context.Context, location, password, compression string, packSizeMiB int) (repoInfo, error) {
-	be, err := OpenBackend(ctx, location)
+	be, err := OpenBackend(ctx, location, p.getenv)
 	if err != nil {
 		return repoInfo{}, err
 	}
@@ -95,7 +100,7 @@ func (p *Provider) ensurePassword(ctx context.Context, location, password, oldPa
 
 // open opens the repository at location with password.
 func (p *Provider) open(ctx context.Context, location, password string) (*repository.Repository, error) {
-	be, err := OpenBackend(ctx, location)
+	be, err := OpenBackend(ctx, location, p.getenv)
 	if err != nil {
 		return nil, err
 	}
