@@ -32,6 +32,9 @@ func (b *Backend) Location() string { return "mem:" }
 
 // Create implements backend.Backend.
 func (b *Backend) Create(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("create repository: %w", err)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if _, ok := b.files[backend.Handle{Type: backend.ConfigFile}]; ok {
@@ -95,6 +98,9 @@ func (b *Backend) Load(ctx context.Context, h backend.Handle, length int, offset
 
 // Stat implements backend.Backend.
 func (b *Backend) Stat(ctx context.Context, h backend.Handle) (backend.FileInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return backend.FileInfo{}, fmt.Errorf("stat %s: %w", h, err)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	data, ok := b.files[h]
@@ -106,6 +112,9 @@ func (b *Backend) Stat(ctx context.Context, h backend.Handle) (backend.FileInfo,
 
 // List implements backend.Backend.
 func (b *Backend) List(ctx context.Context, t backend.FileType, fn func(backend.FileInfo) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("list %s: %w", t, err)
+	}
 	b.mu.Lock()
 	var infos []backend.FileInfo
 	for h, data := range b.files {
@@ -128,6 +137,9 @@ func (b *Backend) List(ctx context.Context, t backend.FileType, fn func(backend.
 
 // Remove implements backend.Backend.
 func (b *Backend) Remove(ctx context.Context, h backend.Handle) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("remove %s: %w", h, err)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if _, ok := b.files[h]; !ok {
