@@ -2,12 +2,16 @@ package cli
 
 import (
 	"context"
-	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/stewardhq/steward/internal/ui"
 	"github.com/stewardhq/steward/providers/backup"
+	"github.com/stewardhq/steward/providers/backup/blob"
+	"github.com/stewardhq/steward/providers/backup/pruner"
 	"github.com/stewardhq/steward/providers/backup/repository"
+	"github.com/stewardhq/steward/providers/backup/retention"
 )
 
 // BackupForgetOptions are the inputs of `steward backup forget`.
@@ -83,11 +87,111 @@ Without any rule, forget refuses to run rather than forget everything.`,
 }
 
 func backupForgetRun(opts *BackupForgetOptions) error {
-	return errors.New("forget: waiting for retention")
+	f, ctx := opts.f, opts.ctx
+	r, err := openRepository(ctx, f, &opts.RepoFlags)
+	if err != nil {
+		return err
+	}
+	defer closeRepository(r)
+	keep := opts.Keep
+	filter := repository.SnapshotFilter{Tags: opts.Tags}
+	if opts.Policy != "" {
+		pols, err := backup.LoadPolicies(ctx, r)
+		if err != nil {
+			return fmt.Errorf("reading the stored policies: %w", err)
+		}
+		pol, ok := pols[opts.Policy]
+		if !ok {
+			return fmt.Errorf("no policy %q is stored in %s", opts.Policy, r.Backend().Location())
+		}
+		if pol.Keep.IsZero() {
+			return fmt.Errorf("policy %q has no keep rules: nothing to forget by", opts.Policy)
+		}
+		keep, filter.Policy = pol.Keep, pol.Name
+	}
+	res, err := forget(ctx, r, keep, filter, opts.DryRun)
+	if err != nil {
+		return err
+	}
+	if opts.Prune && !opts.DryRun && len(res.Removed) > 0 {
+		sum, err := pruner.Prune(ctx, r, pruner.Options{})
+		if err != nil {
+			return repoError(r.Backend().Location(), fmt.Errorf("pruning after forget: %w", err))
+		}
+		res.Prune = pruneView(sum)
+	}
+	if opts.JSON {
+		return ui.WriteBackupJSON(f.IO.Out, res)
+	}
+	return ui.RenderForget(f.IO.Out, res)
 }
 
-func backupPruneRun(opts *BackupPruneOptions) error { return errors.New("prune: waiting for pruner") }
+// forget applies keep to the snapshots passing filter, grouped by host,
+// paths and policy, and removes the others unless dryRun.
+func forget(ctx context.Context, r *repository.Repository, keep backup.Keep, filter repository.SnapshotFilter, dryRun bool) (*ui.BackupForgetJSON, error) {
+	pol, err := keep.RetentionPolicy()
+	if err != nil {
+		return nil, err
+	}
+	loc := r.Backend().Location()
+	unlock := func() {}
+	if !dryRun {
+		if unlock, err = r.Lock(ctx, true); err != nil {
+			return nil, repoError(loc, err)
+		}
+	}
+	defer unlock()
+	all, err := r.Snapshots(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing snapshots: %w", err)
+	}
+	byID := map[string]*repository.Snapshot{}
+	var snaps []retention.Snapshot
+	for _, sn := range repository.FilterSnapshots(all, filter) {
+		byID[sn.ID.String()] = sn
+		snaps = append(snaps, retention.Snapshot{ID: sn.ID.String(), Time: sn.Time, Host: sn.Hostname, Paths: sn.Paths, Tags: sn.Tags, Policy: sn.Policy})
+	}
+	kept, removed := retention.ApplyWith(snaps, pol, retention.Options{GroupBy: retention.DefaultGroupBy | retention.GroupByPolicy})
+	res := &ui.BackupForgetJSON{Location: loc, DryRun: dryRun, Rules: pol.String(), Kept: []ui.ForgetEntry{}, Removed: []ui.ForgetEntry{}}
+	var ids []blob.ID
+	for _, d := range kept {
+		res.Kept = append(res.Kept, ui.ForgetEntry{Snapshot: snapshotRow(byID[d.Snapshot.ID]), Group: d.Group.String(), Reasons: d.Reasons})
+	}
+	for _, d := range removed {
+		sn := byID[d.Snapshot.ID]
+		res.Removed = append(res.Removed, ui.ForgetEntry{Snapshot: snapshotRow(sn), Group: d.Group.String(), Reasons: []string{}})
+		ids = append(ids, sn.ID)
+	}
+	if !dryRun && len(ids) > 0 {
+		if err := r.Forget(ctx, ids); err != nil {
+			return nil, fmt.Errorf("forgetting snapshots: %w", err)
+		}
+	}
+	return res, nil
+}
 
-func forgetAndPrune(ctx context.Context, f *Factory, r *repository.Repository, keep backup.Keep, filter repository.SnapshotFilter, prune bool) ([]string, error) {
-	return nil, errors.New("waiting")
+// forgetAndPrune applies a policy's keep rules after its run and prunes;
+// it returns the ids of the snapshots forgotten.
+func forgetAndPrune(ctx context.Context, r *repository.Repository, keep backup.Keep, filter repository.SnapshotFilter) ([]string, error) {
+	res, err := forget(ctx, r, keep, filter, false)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, e := range res.Removed {
+		ids = append(ids, e.Snapshot.ID)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if _, err := pruner.Prune(ctx, r, pruner.Options{}); err != nil {
+		return ids, repoError(r.Backend().Location(), fmt.Errorf("pruning: %w", err))
+	}
+	return ids, nil
+}
+
+func pruneView(s *pruner.Summary) *ui.PruneSummary {
+	return &ui.PruneSummary{Snapshots: s.Snapshots, UsedBlobs: s.UsedBlobs, UnusedBlobs: s.UnusedBlobs,
+		PacksKept: s.PacksKept, PacksRepacked: s.PacksRepacked, PacksRemoved: s.PacksRemoved, PacksWritten: s.PacksWritten,
+		BytesFreed: s.BytesFreed, BytesRepacked: s.BytesRepacked}
 }

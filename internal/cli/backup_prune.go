@@ -2,8 +2,12 @@ package cli
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/stewardhq/steward/internal/ui"
+	"github.com/stewardhq/steward/providers/backup/pruner"
 )
 
 // BackupPruneOptions are the inputs of `steward backup prune`.
@@ -38,4 +42,22 @@ deletes backup data; it takes the repository's exclusive lock.`,
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "Only print what would be deleted")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print as JSON")
 	return cmd
+}
+
+func backupPruneRun(opts *BackupPruneOptions) error {
+	f, ctx := opts.f, opts.ctx
+	r, err := openRepository(ctx, f, &opts.RepoFlags)
+	if err != nil {
+		return err
+	}
+	defer closeRepository(r)
+	sum, err := pruner.Prune(ctx, r, pruner.Options{DryRun: opts.DryRun})
+	if err != nil {
+		return repoError(r.Backend().Location(), fmt.Errorf("pruning: %w", err))
+	}
+	out := ui.BackupPruneJSON{Location: r.Backend().Location(), DryRun: opts.DryRun, PruneSummary: *pruneView(sum)}
+	if opts.JSON {
+		return ui.WriteBackupJSON(f.IO.Out, &out)
+	}
+	return ui.RenderPrune(f.IO.Out, out)
 }

@@ -203,7 +203,7 @@ func runPolicies(opts *BackupRunOptions, loc string, found map[string]bool) ([]u
 		})
 		res.Policy = pol.Name
 		if res.Error == "" && pol.Prune && !pol.Keep.IsZero() {
-			forgotten, err := forgetAndPrune(ctx, f, r, pol.Keep, repository.SnapshotFilter{Policy: pol.Name}, true)
+			forgotten, err := forgetAndPrune(ctx, r, pol.Keep, repository.SnapshotFilter{Policy: pol.Name})
 			res.Forgotten = forgotten
 			res.Pruned = err == nil
 			if err != nil {

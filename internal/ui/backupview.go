@@ -372,3 +372,84 @@ func RenderDiff(w io.Writer, d BackupDiffJSON) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// ForgetEntry is one snapshot forget kept or removed, with the rules that
+// kept it.
+type ForgetEntry struct {
+	Snapshot SnapshotRow `json:"snapshot"`
+	Group    string      `json:"group"`
+	Reasons  []string    `json:"reasons"`
+}
+
+// PruneSummary says what prune did (or would do).
+type PruneSummary struct {
+	Snapshots     int   `json:"snapshots"`
+	UsedBlobs     int   `json:"used_blobs"`
+	UnusedBlobs   int   `json:"unused_blobs"`
+	PacksKept     int   `json:"packs_kept"`
+	PacksRepacked int   `json:"packs_repacked"`
+	PacksRemoved  int   `json:"packs_removed"`
+	PacksWritten  int   `json:"packs_written"`
+	BytesFreed    int64 `json:"bytes_freed"`
+	BytesRepacked int64 `json:"bytes_repacked"`
+}
+
+// BackupForgetJSON is `backup forget -json`.
+type BackupForgetJSON struct {
+	jsonVersion
+	Location string        `json:"location"`
+	DryRun   bool          `json:"dry_run"`
+	Rules    string        `json:"rules"`
+	Kept     []ForgetEntry `json:"kept"`
+	Removed  []ForgetEntry `json:"removed"`
+	// Prune is set when --prune ran.
+	Prune *PruneSummary `json:"prune,omitempty"`
+}
+
+// RenderForget lists, group by group, the snapshots kept with their
+// reasons and those removed.
+func RenderForget(w io.Writer, f *BackupForgetJSON) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Applying %s to the snapshots in %s:\n", f.Rules, f.Location)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	for _, e := range f.Kept {
+		fmt.Fprintf(tw, "  keep\t%s\t%s\t%s\t%s\n", e.Snapshot.ShortID, e.Snapshot.Time.Local().Format("2006-01-02 15:04:05"), e.Group, strings.Join(e.Reasons, ", "))
+	}
+	verb := "remove"
+	if f.DryRun {
+		verb = "would remove"
+	}
+	for _, e := range f.Removed {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\tno rule keeps it\n", verb, e.Snapshot.ShortID, e.Snapshot.Time.Local().Format("2006-01-02 15:04:05"), e.Group)
+	}
+	tw.Flush()
+	switch {
+	case f.DryRun:
+		fmt.Fprintf(&b, "Dry run: %d kept, %d would be removed; nothing was changed.\n", len(f.Kept), len(f.Removed))
+	case f.Prune != nil:
+		fmt.Fprintf(&b, "%d kept, %d removed; prune freed %s.\n", len(f.Kept), len(f.Removed), Bytes(f.Prune.BytesFreed))
+	default:
+		fmt.Fprintf(&b, "%d kept, %d removed. Their data stays until steward backup prune.\n", len(f.Kept), len(f.Removed))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// BackupPruneJSON is `backup prune -json`.
+type BackupPruneJSON struct {
+	jsonVersion
+	Location string `json:"location"`
+	DryRun   bool   `json:"dry_run"`
+	PruneSummary
+}
+
+// RenderPrune describes what prune did.
+func RenderPrune(w io.Writer, p BackupPruneJSON) error {
+	verb := "Pruned"
+	if p.DryRun {
+		verb = "Dry run, nothing changed: prune would have"
+	}
+	_, err := fmt.Fprintf(w, "%s %s: %d snapshots use %d blobs; %d unused blobs; %d packs removed, %d repacked (%s), %d written; %s freed.\n",
+		verb, p.Location, p.Snapshots, p.UsedBlobs, p.UnusedBlobs, p.PacksRemoved, p.PacksRepacked, Bytes(p.BytesRepacked), p.PacksWritten, Bytes(p.BytesFreed))
+	return err
+}

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/robfig/cron/v3"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/stewardhq/steward/providers/backup/retention"
 )
 
 // PolicyVersion is the version of the policy document this code writes.
@@ -90,43 +91,27 @@ func ValidateSchedule(s string) error {
 	return nil
 }
 
-var withinPattern = regexp.MustCompile(`^([0-9]+[ymdh])+$`)
-
-// Span is a calendar duration as a keep-within rule gives it.
-type Span struct {
-	Years, Months, Days, Hours int
-}
-
 // ParseWithin reads a keep-within span: numbers each followed by y (years),
 // m (months), d (days) or h (hours), such as "30d" or "2y5m".
-func ParseWithin(s string) (Span, error) {
-	if !withinPattern.MatchString(s) {
-		return Span{}, fmt.Errorf("%q is not a span such as 30d, 12h or 2y5m (numbers followed by y, m, d or h)", s)
+func ParseWithin(s string) (retention.Duration, error) {
+	d, err := retention.ParseDuration(s)
+	if err != nil {
+		return retention.Duration{}, fmt.Errorf("%q is not a span such as 30d, 12h or 2y5m: %w", s, err)
 	}
-	var sp Span
-	num := ""
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			num += string(r)
-			continue
-		}
-		n, err := strconv.Atoi(num)
+	return d, nil
+}
+
+// RetentionPolicy turns keep rules into the retention package's policy.
+func (k Keep) RetentionPolicy() (retention.Policy, error) {
+	p := retention.Policy{Last: k.Last, Hourly: k.Hourly, Daily: k.Daily, Weekly: k.Weekly, Monthly: k.Monthly, Yearly: k.Yearly}
+	if k.Within != "" {
+		d, err := ParseWithin(k.Within)
 		if err != nil {
-			return Span{}, fmt.Errorf("%q: %w", s, err)
+			return retention.Policy{}, err
 		}
-		num = ""
-		switch r {
-		case 'y':
-			sp.Years += n
-		case 'm':
-			sp.Months += n
-		case 'd':
-			sp.Days += n
-		case 'h':
-			sp.Hours += n
-		}
+		p.Within = d
 	}
-	return sp, nil
+	return p, nil
 }
 
 var policyNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
