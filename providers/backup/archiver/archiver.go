@@ -601,9 +601,11 @@ var errChanged = errors.New("file changed while being read; stored what was read
 
 func (r *run) fileWorker(ctx context.Context) error {
 	chnk := chunker.New(nil, r.pol)
-	buf := make([]byte, chunker.MaxSize)
+	// The chunk buffer grows to the largest chunk seen (chunker.MaxSize at
+	// most) and is reused; starting small keeps idle workers cheap.
+	buf := make([]byte, 0, 2*chunker.MinSize)
 	for job := range r.jobs {
-		node, err := r.readFile(ctx, chnk, buf, job)
+		node, err := r.readFile(ctx, chnk, &buf, job)
 		if err != nil && ctx.Err() == nil && !isRepoError(err) {
 			r.warn(job.path, err)
 			err, node = nil, nil
@@ -629,7 +631,7 @@ func isRepoError(err error) bool {
 	return errors.As(err, &re)
 }
 
-func (r *run) readFile(ctx context.Context, chnk *chunker.Chunker, buf []byte, job *fileJob) (*tree.Node, error) {
+func (r *run) readFile(ctx context.Context, chnk *chunker.Chunker, buf *[]byte, job *fileJob) (*tree.Node, error) {
 	if r.beforeRead != nil {
 		r.beforeRead(job.path)
 	}
@@ -653,9 +655,12 @@ func (r *run) readFile(ctx context.Context, chnk *chunker.Chunker, buf []byte, j
 	chnk.Reset(f, r.pol)
 	var size uint64
 	for {
-		c, err := chnk.Next(buf)
+		c, err := chnk.Next(*buf)
 		if err == io.EOF {
 			break
+		}
+		if cap(c.Data) > cap(*buf) {
+			*buf = c.Data[:0]
 		}
 		if err != nil {
 			return nil, err
