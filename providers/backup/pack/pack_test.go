@@ -65,7 +65,7 @@ func TestDamage(t *testing.T) {
 		"header bit":      flip(data, len(data)-20),
 		"length field":    flip(data, len(data)-1),
 		"too short":       data[:10],
-		"blobs cut short": append(append([]byte(nil), data[50:len(data)]...)),
+		"blobs cut short": data[50:],
 	}
 	for name, d := range cases {
 		if _, err := pack.ReadHeader(key, bytes.NewReader(d), int64(len(d))); !errors.Is(err, pack.ErrDamaged) {

@@ -41,7 +41,8 @@ type blobStore struct {
 	err     error      // first background failure; sticky
 	stopped bool
 
-	bufs sync.Pool
+	bufs     sync.Pool // *[]byte holding a blob's plaintext copy
+	packBufs sync.Pool // *[]byte for pack assembly
 
 	blobsAdded, plaintextAdded, storedAdded atomic.Uint64
 	packsUploaded, packBytesUploaded        atomic.Uint64
@@ -221,6 +222,14 @@ func (s *blobStore) getBuf(n int) *[]byte {
 	return &b
 }
 
+func (s *blobStore) getPackBuf() []byte {
+	if b, ok := s.packBufs.Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	// Room for a full pack plus one maximal blob, so appends rarely grow it.
+	return make([]byte, 0, s.r.cfg.PackSize+s.r.cfg.PackSize/8)
+}
+
 func (s *blobStore) work() {
 	defer s.workerWG.Done()
 	var scratch []byte
@@ -235,9 +244,9 @@ func (s *blobStore) pack(job saveJob, scratch *[]byte) {
 	r := s.r
 	plain := *job.data
 	payload, compressed := r.codec.compress(r.cfg.Compression, (*scratch)[:0], plain)
+	*scratch = payload[:0]
 	var ulen uint32
 	if compressed {
-		*scratch = payload
 		ulen = uint32(len(plain))
 	} else {
 		payload = plain
@@ -245,7 +254,7 @@ func (s *blobStore) pack(job saveJob, scratch *[]byte) {
 	s.mu.Lock()
 	p := s.open[job.h.Type]
 	if p == nil {
-		p = &openPack{ctx: job.ctx, w: pack.NewWriter(r.cfg.PackSize + r.cfg.PackSize/8)}
+		p = &openPack{ctx: job.ctx, w: pack.NewWriterBuffer(s.getPackBuf())}
 		s.open[job.h.Type] = p
 	}
 	p.mu.Lock()
@@ -294,6 +303,8 @@ func (s *blobStore) uploadPack(p *openPack) {
 	p.mu.Unlock()
 	id := blob.FileID(data)
 	err := s.r.be.Save(p.ctx, backend.Handle{Type: backend.PackFile, Name: id.String()}, bytes.NewReader(data))
+	// Backends do not keep the reader's bytes, so the buffer can be reused.
+	s.packBufs.Put(&data)
 	if err != nil {
 		s.fail(fmt.Errorf("upload pack %s: %w", id.Short(), err))
 		s.mu.Lock()

@@ -49,14 +49,13 @@ func (c *codec) close() {
 
 // compress appends the compressed form of plain to dst and reports whether
 // it is worth keeping: it must save at least 1/32 of the size, otherwise the
-// blob is stored raw and reading it back skips decompression.
+// blob is stored raw and reading it back skips decompression. The returned
+// slice is the (possibly grown) dst either way, so callers keep its
+// capacity for the next blob.
 func (c *codec) compress(mode Compression, dst, plain []byte) ([]byte, bool) {
 	if mode == CompressionOff || len(plain) < 64 {
 		return dst, false
 	}
 	out := c.enc(mode).EncodeAll(plain, dst)
-	if len(out)-len(dst) > len(plain)-len(plain)/32 {
-		return dst, false
-	}
-	return out, true
+	return out, len(out)-len(dst) <= len(plain)-len(plain)/32
 }

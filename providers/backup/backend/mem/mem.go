@@ -56,10 +56,16 @@ func (b *Backend) Save(ctx context.Context, h backend.Handle, rd io.Reader) erro
 	if err := checkHandle(h); err != nil {
 		return err
 	}
-	data, err := io.ReadAll(rd)
-	if err != nil {
+	// Size the copy up front when the reader knows its length: growing a
+	// 16 MiB pack through io.ReadAll dominated benchmarks on this backend.
+	var buf bytes.Buffer
+	if l, ok := rd.(interface{ Len() int }); ok {
+		buf.Grow(l.Len())
+	}
+	if _, err := buf.ReadFrom(rd); err != nil {
 		return fmt.Errorf("save %s: %w", h, err)
 	}
+	data := buf.Bytes()
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("save %s: %w", h, err)
 	}
