@@ -75,7 +75,7 @@ func backupInitRun(opts *BackupInitOptions) error {
 	}
 	defer be.Close()
 	r, err := repository.Init(opts.ctx, be, []byte(pw), repository.InitOptions{
-		Compression: repository.Compression(opts.Compression), PackSize: opts.PackSize << 20,
+		Compression: repository.Compression(opts.Compression), PackSize: opts.PackSize << 20, KDF: f.BackupKDF,
 	})
 	if err != nil {
 		if errors.Is(err, repository.ErrRepositoryExists) {

@@ -37,7 +37,7 @@ func openRepositoryAt(ctx context.Context, f *Factory, rf *RepoFlags, loc string
 		be.Close()
 		return nil, err
 	}
-	r, err := repository.Open(ctx, be, []byte(pw), repository.OpenOptions{})
+	r, err := repository.Open(ctx, be, []byte(pw), repository.OpenOptions{KDF: f.BackupKDF})
 	if err != nil {
 		be.Close()
 		return nil, repoError(loc, err)
