@@ -71,10 +71,14 @@ func (fx *backupFixture) mustRun(t *testing.T, args ...string) string {
 	return fx.out.String()
 }
 
-func (fx *backupFixture) snapshots(t *testing.T) []ui.SnapshotRow {
+func (fx *backupFixture) snapshots(t *testing.T, repo ...string) []ui.SnapshotRow {
 	t.Helper()
+	loc := fx.repo
+	if len(repo) > 0 {
+		loc = repo[0]
+	}
 	var doc ui.BackupSnapshotsJSON
-	if err := json.Unmarshal([]byte(fx.mustRun(t, "backup", "snapshots", "--repo", fx.repo, "-json")), &doc); err != nil {
+	if err := json.Unmarshal([]byte(fx.mustRun(t, "backup", "snapshots", "--repo", loc, "-json")), &doc); err != nil {
 		t.Fatal(err)
 	}
 	if doc.FormatVersion != ui.BackupJSONFormatVersion {
