@@ -85,8 +85,10 @@ type openPack struct {
 func newBlobStore(r *Repository, workers, uploaders int) *blobStore {
 	return &blobStore{
 		r: r, workers: workers, uploaders: uploaders,
-		jobs:    make(chan saveJob, workers),
-		uploads: make(chan *openPack, 1),
+		jobs: make(chan saveJob, workers),
+		// Unbuffered: a full pack waits in the worker that filled it, which
+		// is what bounds memory to about (2 open + uploads + 1) packs.
+		uploads: make(chan *openPack),
 		pending: make(map[blob.Handle]struct{}),
 		open:    make(map[blob.Type]*openPack),
 	}
@@ -322,8 +324,24 @@ func (s *blobStore) uploadPack(p *openPack) {
 	for _, h := range p.ids {
 		delete(s.pending, h)
 	}
+	var partial index.File
+	if len(s.unsaved.Packs) >= indexEvery {
+		partial, s.unsaved = s.unsaved, index.File{}
+	}
 	s.mu.Unlock()
+	if len(partial.Packs) > 0 {
+		// An index file every indexEvery packs means a backup interrupted
+		// after hours still leaves most of its packs indexed, so the next
+		// run deduplicates against them instead of uploading them again.
+		if _, err := s.r.SaveIndexFile(p.ctx, &partial); err != nil {
+			s.fail(err)
+		}
+	}
 }
+
+// indexEvery is how many packs (about 1 GiB at the default size) the blob
+// store uploads before writing an index file without waiting for Flush.
+const indexEvery = 64
 
 // Flush waits for every blob saved so far, uploads the partly filled packs,
 // and writes an index file for every pack uploaded since the last Flush.

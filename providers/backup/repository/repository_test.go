@@ -200,3 +200,33 @@ func TestCompressionModes(t *testing.T) {
 		t.Fatalf("stored sizes off=%d auto=%d max=%d: want max <= auto < off/2", sizes[repository.CompressionOff], sizes[repository.CompressionAuto], sizes[repository.CompressionMax])
 	}
 }
+
+// A long backup that is interrupted before Flush still leaves most of its
+// packs indexed: the blob store writes an index file every 64 packs.
+func TestInterruptedBackupKeepsIndexedPacks(t *testing.T) {
+	ctx := context.Background()
+	r, be := repository.TestRepository(t)
+	var ids []blob.ID
+	for range 70 {
+		// Each blob exceeds the minimal pack size, so each fills one pack.
+		id, _, err := r.SaveBlob(ctx, blob.Data, randomBytes(t, repository.MinPackSize+1000))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	r.Close() // interrupted: no Flush
+	r2 := repository.TestReopen(t, be)
+	known := 0
+	for _, id := range ids {
+		if r2.Has(blob.Data, id) {
+			known++
+		}
+	}
+	if known < 64 {
+		t.Fatalf("after an interrupted backup %d of 70 blobs are indexed, want at least 64", known)
+	}
+	if err := r2.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
