@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/pkg/sftp"
@@ -275,9 +276,11 @@ func (b *Backend) wrap(op string, h backend.Handle, p string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if lost := b.lostErr(); lost != nil || errors.Is(err, sftp.ErrSSHFxConnectionLost) {
+	if lost := b.lostErr(); lost != nil || isConnError(err) {
 		if lost == nil {
-			lost = fmt.Errorf("%w: connection to %s", ErrConnectionLost, b.cfg.addr())
+			// The write failed before the connection's reader noticed.
+			b.setLost(err.Error())
+			lost = b.lostErr()
 		}
 		return fmt.Errorf("%s %s on %s: %w", op, h, b.Location(), lost)
 	}
@@ -383,7 +386,7 @@ func (b *Backend) Save(ctx context.Context, h backend.Handle, rd io.Reader) (err
 		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 			return err
 		}
-		if b.lostErr() == nil && !errors.Is(err, sftp.ErrSSHFxConnectionLost) {
+		if b.lostErr() == nil && !isConnError(err) {
 			// The reader's error, or the server's: both say what happened.
 			return fmt.Errorf("save %s: write %s on %s: %w", h, tmp, b.cfg.addr(), err)
 		}
@@ -427,6 +430,15 @@ func (b *Backend) replace(tmp, final string) error {
 		return err
 	}
 	return b.client.Rename(tmp, final)
+}
+
+// isConnError reports whether err says the connection itself failed, as
+// opposed to the server refusing one request.
+func isConnError(err error) bool {
+	var opErr *net.OpError
+	return errors.Is(err, sftp.ErrSSHFxConnectionLost) || errors.Is(err, sftp.ErrSSHFxNoConnection) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED) ||
+		errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrClosedPipe) || errors.As(err, &opErr)
 }
 
 func isUnsupported(err error) bool {
@@ -490,7 +502,7 @@ type lostReader struct {
 func (r *lostReader) Read(p []byte) (int, error) {
 	n, err := r.rd.Read(p)
 	if err != nil && err != io.EOF {
-		if r.b.lostErr() != nil || errors.Is(err, sftp.ErrSSHFxConnectionLost) {
+		if r.b.lostErr() != nil || isConnError(err) {
 			err = r.b.wrap("load", r.h, r.p, err)
 		}
 	}
