@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"github.com/stewardhq/steward/providers/backup/backend/location"
 )
 
 // Environment variables of the backup commands.
@@ -64,11 +66,20 @@ type RepoFlags struct {
 	Repo string
 	// PasswordFile holds the password on its first line.
 	PasswordFile string
+	// SSHKeyFile and KnownHostsFile reach sftp:// repositories.
+	SSHKeyFile, KnownHostsFile string
 }
 
 func (r *RepoFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&r.Repo, "repo", "", "Repository location: a directory or sftp://user@host/dir (default $"+backupRepositoryEnv+")")
 	cmd.Flags().StringVar(&r.PasswordFile, "password-file", "", "Read the repository password from the first line of FILE (default $"+backupPasswordEnv+", else ask)")
+	cmd.Flags().StringVar(&r.SSHKeyFile, "ssh-key", "", "Private key for sftp:// repositories (default ~/.ssh/id_ed25519, id_ecdsa or id_rsa; $"+location.PasswordEnv+" for a password login)")
+	cmd.Flags().StringVar(&r.KnownHostsFile, "known-hosts", "", "known_hosts file with the SFTP server's host key (default ~/.ssh/known_hosts)")
+}
+
+// sshOptions are how to reach an sftp:// repository.
+func (r *RepoFlags) sshOptions(f *Factory) location.Options {
+	return location.Options{KeyFile: f.Path(r.SSHKeyFile), KnownHostsFile: f.Path(r.KnownHostsFile), Password: lookupEnv(f.Environ, location.PasswordEnv)}
 }
 
 // location returns the repository location from --repo or the environment.

@@ -69,7 +69,7 @@ func backupInitRun(opts *BackupInitOptions) error {
 	if err != nil {
 		return err
 	}
-	be, err := backup.OpenBackend(opts.ctx, repoPath(f, loc), f.getenv)
+	be, err := backup.OpenBackend(opts.ctx, repoPath(f, loc), opts.sshOptions(f))
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ func openRepository(ctx context.Context, f *Factory, rf *RepoFlags) (*repository
 }
 
 func openRepositoryAt(ctx context.Context, f *Factory, rf *RepoFlags, loc string) (*repository.Repository, error) {
-	be, err := backup.OpenBackend(ctx, repoPath(f, loc), f.getenv)
+	be, err := backup.OpenBackend(ctx, repoPath(f, loc), rf.sshOptions(f))
 	if err != nil {
 		return nil, err
 	}

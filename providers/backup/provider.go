@@ -29,6 +29,8 @@ type Provider struct {
 
 	// password is the provider block's password, or the environment's.
 	password string
+	// sshKeyFile and knownHostsFile reach SFTP repositories.
+	sshKeyFile, knownHostsFile string
 
 	// mu guards learned.
 	mu sync.Mutex
@@ -70,6 +72,8 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 	if p.password == "" {
 		p.password = p.getenv(PasswordEnv)
 	}
+	p.sshKeyFile = str(req.Config.GetAttr("ssh_key_file"))
+	p.knownHostsFile = str(req.Config.GetAttr("known_hosts_file"))
 	return nil
 }
 

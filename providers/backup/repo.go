@@ -21,13 +21,8 @@ type repoInfo struct {
 }
 
 // OpenBackend returns the backend for a repository location: a directory
-// path, a file:// URL or an sftp:// URL. getenv supplies the SFTP password
-// (location.PasswordEnv) when no SSH key logs in; nil reads none.
-func OpenBackend(ctx context.Context, loc string, getenv func(string) string) (backend.Backend, error) {
-	var opts location.Options
-	if getenv != nil {
-		opts.Password = getenv(location.PasswordEnv)
-	}
+// path, a file:// URL or an sftp:// URL, reached with opts.
+func OpenBackend(ctx context.Context, loc string, opts location.Options) (backend.Backend, error) {
 	be, err := location.Open(ctx, loc, opts)
 	if err != nil {
 		return nil, fmt.Errorf("opening the repository location: %w", err)
@@ -38,7 +33,7 @@ func OpenBackend(ctx context.Context, loc string, getenv func(string) string) (b
 // probeRepo says whether there is a repository at location, without a
 // password.
 func (p *Provider) probeRepo(ctx context.Context, location string) (repoInfo, bool, error) {
-	be, err := OpenBackend(ctx, location, p.getenv)
+	be, err := OpenBackend(ctx, location, p.sshOptions())
 	if err != nil {
 		return repoInfo{}, false, err
 	}
@@ -55,7 +50,7 @@ func (p *Provider) probeRepo(ctx context.Context, location string) (repoInfo, bo
 
 // initRepo creates a repository.
 func (p *Provider) initRepo(ctx context.Context, location, password, compression string, packSizeMiB int) (repoInfo, error) {
-	be, err := OpenBackend(ctx, location, p.getenv)
+	be, err := OpenBackend(ctx, location, p.sshOptions())
 	if err != nil {
 		return repoInfo{}, err
 	}
@@ -100,7 +95,7 @@ func (p *Provider) ensurePassword(ctx context.Context, location, password, oldPa
 
 // open opens the repository at location with password.
 func (p *Provider) open(ctx context.Context, location, password string) (*repository.Repository, error) {
-	be, err := OpenBackend(ctx, location, p.getenv)
+	be, err := OpenBackend(ctx, location, p.sshOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -181,4 +176,9 @@ func SavePolicy(ctx context.Context, r *repository.Repository, pol Policy) error
 		return fmt.Errorf("storing policy %q: %w", pol.Name, err)
 	}
 	return nil
+}
+
+// sshOptions are how the provider reaches SFTP repositories.
+func (p *Provider) sshOptions() location.Options {
+	return location.Options{KeyFile: p.sshKeyFile, KnownHostsFile: p.knownHostsFile, Password: p.getenv(location.PasswordEnv)}
 }

@@ -25,6 +25,9 @@ func providerSchema() *schema.Provider {
 			Attributes: map[string]*schema.Attribute{
 				"password": {Type: cty.String, Optional: true, Sensitive: true, Description: "Password of every repository whose backup_repository does not set its own; " +
 					"it reads and writes the policies stored in repositories. Default: STEWARD_BACKUP_PASSWORD in the environment."},
+				"ssh_key_file": {Type: cty.String, Optional: true, Description: "Private key that logs in to sftp:// repositories; default the first of ~/.ssh/id_ed25519, id_ecdsa and id_rsa. " +
+					"A password login takes STEWARD_SFTP_PASSWORD from the environment."},
+				"known_hosts_file": {Type: cty.String, Optional: true, Description: "known_hosts file with the host keys of sftp:// repositories' servers; default ~/.ssh/known_hosts. Host keys are always verified."},
 			},
 		},
 		Resources: map[string]*schema.Resource{
