@@ -12,8 +12,9 @@
 //
 // sshd runs in the foreground (-D) as a child of the test process. Kill sends
 // SIGKILL to it and to every per-connection sshd it forked, so open
-// connections drop as they would when a server dies; Stop does the same and
-// is registered with t.Cleanup.
+// connections drop as they would when a server dies; Freeze stops them with
+// SIGSTOP instead, so that connections stay open but nothing answers; Stop
+// kills them and is registered with t.Cleanup.
 //
 // Start skips the test with the reason when sshd or ssh-keygen is missing or
 // sshd cannot start; set STEWARD_REQUIRE_SSHD=1 (.ci/run does) to turn those

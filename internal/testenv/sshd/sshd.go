@@ -333,6 +333,21 @@ func (s *Server) Kill() {
 	}
 }
 
+// Freeze stops sshd and its per-connection processes with SIGSTOP, as a
+// server that hangs or a network that silently drops everything would: open
+// connections stay up, but nothing answers. Kill and Stop still end them.
+func (s *Server) Freeze() {
+	s.mu.Lock()
+	cmd := s.cmd
+	s.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	for _, pid := range append(descendants(cmd.Process.Pid), cmd.Process.Pid) {
+		_ = syscall.Kill(pid, syscall.SIGSTOP)
+	}
+}
+
 // Stop kills sshd and its per-connection processes (see Kill). Start
 // registers it with t.Cleanup.
 func (s *Server) Stop() { s.Kill() }

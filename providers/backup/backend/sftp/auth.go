@@ -91,6 +91,7 @@ type HostKeyError struct {
 	Revoked bool
 }
 
+// Error says what failed and what to do about it.
 func (e *HostKeyError) Error() string {
 	switch {
 	case e.Revoked:

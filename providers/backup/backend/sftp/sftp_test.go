@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -247,4 +248,24 @@ func (r *killAfter) Read(p []byte) (int, error) {
 	n, err := r.rd.Read(p)
 	r.read += n
 	return n, err
+}
+
+// A server that stops answering without closing the connection (hung, or a
+// network that drops everything) is noticed by the keepalives: a call that
+// was waiting fails with ErrConnectionLost instead of hanging forever.
+func TestServerFrozen(t *testing.T) {
+	s := sshd.Start(t)
+	cfg := config(s, filepath.Join(t.TempDir(), "repo"))
+	cfg.KeepaliveInterval = 50 * time.Millisecond
+	be := open(t, cfg)
+	defer be.Close()
+	ctx := context.Background()
+	if err := be.Create(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Freeze()
+	_, err := be.Stat(ctx, backend.Handle{Type: backend.ConfigFile})
+	if !errors.Is(err, sftp.ErrConnectionLost) || !strings.Contains(err.Error(), "keepalive") {
+		t.Fatalf("Stat on a frozen server: %v; want ErrConnectionLost saying keepalives went unanswered", err)
+	}
 }
