@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 
@@ -22,7 +23,11 @@ import (
 // entries to the index. Memory is bounded by the channel capacities: about
 // (workers + 2) blobs plus (2 open + uploads + 1 queued) packs.
 type blobStore struct {
-	r       *Repository
+	r *Repository
+	// ctx bounds background uploads: they outlive the SaveBlob call that
+	// filled a pack, so they use the store's lifetime, ended by Close.
+	ctx     context.Context
+	cancel  context.CancelFunc
 	jobs    chan saveJob
 	uploads chan *openPack
 
@@ -41,8 +46,8 @@ type blobStore struct {
 	err     error      // first background failure; sticky
 	stopped bool
 
-	bufs     sync.Pool // *[]byte holding a blob's plaintext copy
-	packBufs sync.Pool // *[]byte for pack assembly
+	bufs     [33]sync.Pool // *[]byte holding a blob's plaintext copy, by power-of-two size class
+	packBufs sync.Pool     // *[]byte for pack assembly
 
 	blobsAdded, plaintextAdded, storedAdded atomic.Uint64
 	packsUploaded, packBytesUploaded        atomic.Uint64
@@ -70,21 +75,26 @@ func (r *Repository) Stats() Stats {
 }
 
 type saveJob struct {
-	ctx  context.Context
 	h    blob.Handle
 	data *[]byte
 }
 
 type openPack struct {
-	ctx context.Context
+	// limit and reserved are guarded by blobStore.mu: workers reserve room
+	// before sealing, so whether a blob fits is decided without waiting for
+	// the pack's own lock.
+	limit    int
+	reserved int
+
 	mu  sync.Mutex
 	w   *pack.Writer
 	ids []blob.Handle
 }
 
 func newBlobStore(r *Repository, workers, uploaders int) *blobStore {
+	ctx, cancel := context.WithCancel(context.Background())
 	return &blobStore{
-		r: r, workers: workers, uploaders: uploaders,
+		r: r, workers: workers, uploaders: uploaders, ctx: ctx, cancel: cancel,
 		jobs: make(chan saveJob, workers),
 		// Unbuffered: a full pack waits in the worker that filled it, which
 		// is what bounds memory to about (2 open + uploads + 1) packs.
@@ -123,6 +133,7 @@ func (s *blobStore) stop() {
 	s.pendUp.Wait()
 	close(s.uploads)
 	s.workerWG.Wait()
+	s.cancel()
 }
 
 func (s *blobStore) fail(err error) {
@@ -160,8 +171,11 @@ func (r *Repository) Has(t blob.Type, id blob.ID) bool {
 // already stored or being stored; it returns the blob's id and whether it
 // was new. The data is copied, so the caller may reuse its buffer at once;
 // compression, encryption, packing and upload happen in the background, and
-// their failure is returned by a later SaveBlob or by Flush. Safe for
-// concurrent use; call Flush after the last SaveBlob.
+// their failure is returned by a later SaveBlob or by Flush. ctx bounds only
+// the wait for room in the pipeline: background uploads belong to the
+// Repository and end with Close, so a context cancelled after SaveBlob
+// returns (an errgroup's, say) does not fail them. Safe for concurrent use;
+// call Flush after the last SaveBlob.
 func (r *Repository) SaveBlob(ctx context.Context, t blob.Type, plaintext []byte) (blob.ID, bool, error) {
 	id := r.key.BlobID(plaintext)
 	isNew, err := r.SaveBlobWithID(ctx, t, id, plaintext)
@@ -204,24 +218,45 @@ func (r *Repository) SaveBlobWithID(ctx context.Context, t blob.Type, id blob.ID
 	buf := s.getBuf(len(plaintext))
 	*buf = append((*buf)[:0], plaintext...)
 	select {
-	case s.jobs <- saveJob{ctx: ctx, h: h, data: buf}:
+	case s.jobs <- saveJob{h: h, data: buf}:
 		return true, nil
 	case <-ctx.Done():
 		s.mu.Lock()
 		delete(s.pending, h)
 		s.mu.Unlock()
 		s.inflight.Done()
-		s.bufs.Put(buf)
+		s.putBuf(buf)
 		return false, fmt.Errorf("save blob: %w", ctx.Err())
 	}
 }
 
+// getBuf returns a buffer of capacity at least n from the pool of its
+// power-of-two size class, so chunks of varying sizes reuse buffers
+// instead of growing them.
 func (s *blobStore) getBuf(n int) *[]byte {
-	if b, ok := s.bufs.Get().(*[]byte); ok && cap(*b) >= n {
-		return b
+	class := bits.Len(uint(n - 1))
+	if n <= 1 {
+		class = 0
+	}
+	if class < len(s.bufs) {
+		if b, ok := s.bufs[class].Get().(*[]byte); ok {
+			return b
+		}
+		b := make([]byte, 0, 1<<class)
+		return &b
 	}
 	b := make([]byte, 0, n)
 	return &b
+}
+
+func (s *blobStore) putBuf(b *[]byte) {
+	c := cap(*b)
+	if c&(c-1) != 0 || c == 0 {
+		return // not from a size class
+	}
+	if class := bits.Len(uint(c - 1)); class < len(s.bufs) {
+		s.bufs[class].Put(b)
+	}
 }
 
 func (s *blobStore) getPackBuf() []byte {
@@ -237,7 +272,7 @@ func (s *blobStore) work() {
 	var scratch []byte
 	for job := range s.jobs {
 		s.pack(job, &scratch)
-		s.bufs.Put(job.data)
+		s.putBuf(job.data)
 		s.inflight.Done()
 	}
 }
@@ -253,35 +288,49 @@ func (s *blobStore) pack(job saveJob, scratch *[]byte) {
 	} else {
 		payload = plain
 	}
+	need := len(payload) + crypto.Overhead
+	var send []*openPack
 	s.mu.Lock()
 	p := s.open[job.h.Type]
+	if p != nil && p.reserved > 0 && p.reserved+need > p.limit {
+		// It would not fit: close this pack rather than grow its buffer.
+		send = append(send, p)
+		p = nil
+	}
 	if p == nil {
-		p = &openPack{ctx: job.ctx, w: pack.NewWriterBuffer(s.getPackBuf())}
+		p = s.newPack(job.h.Type)
 		s.open[job.h.Type] = p
 	}
+	p.reserved += need
+	if p.reserved >= r.cfg.PackSize {
+		send = append(send, p)
+		delete(s.open, job.h.Type)
+	}
+	// Take the pack's lock before releasing the store's: an uploader locks
+	// the pack before finishing it, so it waits for every worker that
+	// reserved room in it.
 	p.mu.Lock()
 	s.mu.Unlock()
-	// Sealing straight into the pack buffer saves a copy; AES-GCM is far
-	// faster than compression, so holding the pack's lock here costs little.
 	e := p.w.AddSealed(r.key, job.h.Type, job.h.ID, payload, ulen)
 	s.blobsAdded.Add(1)
 	s.plaintextAdded.Add(uint64(len(plain)))
 	s.storedAdded.Add(uint64(e.Length))
 	p.ids = append(p.ids, job.h)
-	full := p.w.Size() >= r.cfg.PackSize
 	p.mu.Unlock()
-	if full {
-		s.mu.Lock()
-		if s.open[job.h.Type] == p {
-			delete(s.open, job.h.Type)
-		} else {
-			p = nil // another worker already sent it
-		}
-		s.mu.Unlock()
-		if p != nil {
-			s.sendUpload(p)
-		}
+	for _, full := range send {
+		s.sendUpload(full)
 	}
+}
+
+// newPack starts a pack. Data packs get a pooled buffer of the pack size
+// plus 1/8, which the "would not fit" rule keeps from growing; tree packs
+// are usually small and start small.
+func (s *blobStore) newPack(t blob.Type) *openPack {
+	limit := s.r.cfg.PackSize + s.r.cfg.PackSize/8
+	if t == blob.Tree {
+		return &openPack{limit: limit, w: pack.NewWriter(256 << 10)}
+	}
+	return &openPack{limit: limit, w: pack.NewWriterBuffer(s.getPackBuf())}
 }
 
 func (s *blobStore) sendUpload(p *openPack) {
@@ -304,9 +353,12 @@ func (s *blobStore) uploadPack(p *openPack) {
 	data := p.w.Finish(s.r.key)
 	p.mu.Unlock()
 	id := blob.FileID(data)
-	err := s.r.be.Save(p.ctx, backend.Handle{Type: backend.PackFile, Name: id.String()}, bytes.NewReader(data))
-	// Backends do not keep the reader's bytes, so the buffer can be reused.
-	s.packBufs.Put(&data)
+	err := s.r.be.Save(s.ctx, backend.Handle{Type: backend.PackFile, Name: id.String()}, bytes.NewReader(data))
+	// Backends do not keep the reader's bytes, so the buffer can be reused;
+	// tree packs' small buffers are left to the garbage collector.
+	if cap(data) >= s.r.cfg.PackSize {
+		s.packBufs.Put(&data)
+	}
 	if err != nil {
 		s.fail(fmt.Errorf("upload pack %s: %w", id.Short(), err))
 		s.mu.Lock()
@@ -333,7 +385,7 @@ func (s *blobStore) uploadPack(p *openPack) {
 		// An index file every indexEvery packs means a backup interrupted
 		// after hours still leaves most of its packs indexed, so the next
 		// run deduplicates against them instead of uploading them again.
-		if _, err := s.r.SaveIndexFile(p.ctx, &partial); err != nil {
+		if _, err := s.r.SaveIndexFile(s.ctx, &partial); err != nil {
 			s.fail(err)
 		}
 	}
@@ -359,7 +411,6 @@ func (r *Repository) Flush(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	for _, p := range rest {
-		p.ctx = ctx
 		s.sendUpload(p)
 	}
 	s.pendUp.Wait()
