@@ -506,7 +506,9 @@ func (r *Repository) LoadBlob(ctx context.Context, t blob.Type, id blob.ID, buf 
 	if !ok {
 		return nil, fmt.Errorf("load %s: %w", h, ErrBlobNotFound)
 	}
-	sealed := make([]byte, loc.Length)
+	sbuf := r.store.getBuf(int(loc.Length))
+	defer r.store.putBuf(sbuf)
+	sealed := (*sbuf)[:loc.Length]
 	err := r.be.Load(ctx, backend.Handle{Type: backend.PackFile, Name: loc.Pack.String()}, int(loc.Length), int64(loc.Offset),
 		func(rd io.Reader) error {
 			_, err := io.ReadFull(rd, sealed)
@@ -518,11 +520,16 @@ func (r *Repository) LoadBlob(ctx context.Context, t blob.Type, id blob.ID, buf 
 		}
 		return nil, fmt.Errorf("load %s from pack %s: %w", h, loc.Pack.Short(), err)
 	}
+	if buf == nil {
+		buf = make([]byte, 0, loc.PlaintextLength())
+	}
 	return r.OpenBlob(h, loc.Pack, sealed, loc.UncompressedLength, buf)
 }
 
-// OpenBlob decrypts, decompresses and verifies a sealed blob read from a
-// pack; the checker and pruner use it on whole packs.
+// OpenBlob decrypts (in place: sealed is overwritten), decompresses and
+// verifies a sealed blob read from a pack, returning the plaintext in
+// buf[:0] (or, if buf is nil, in sealed itself). The checker and pruner use
+// it on whole packs.
 func (r *Repository) OpenBlob(h blob.Handle, packID blob.ID, sealed []byte, uncompressedLength uint32, buf []byte) ([]byte, error) {
 	damaged := func(err error) error { return &DamagedBlobError{Blob: h, Pack: packID, Err: err} }
 	// Decrypt in place: the ciphertext buffer is ours and no longer needed.
