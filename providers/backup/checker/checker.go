@@ -147,9 +147,14 @@ func (c *checker) progress(stage string, done, total int) {
 
 // Check verifies repo and returns what it found. The error is only for
 // failures that stop the check itself (the backend cannot be listed, the
-// context is cancelled); damage is reported in the Report. Hold a shared
-// lock while checking.
+// context is cancelled, a prune holds the exclusive lock); damage is
+// reported in the Report. Check takes a shared lock for its duration.
 func Check(ctx context.Context, repo *repository.Repository, opts Options) (*Report, error) {
+	unlock, err := repo.Lock(ctx, false)
+	if err != nil {
+		return nil, fmt.Errorf("check: %w", err)
+	}
+	defer unlock()
 	c := &checker{repo: repo, opts: opts, rep: &Report{}, packs: map[blob.ID]indexedPack{},
 		sizes: map[blob.ID]int64{}, bad: map[blob.Handle]string{}}
 	if err := repo.LoadIndex(ctx); err != nil {

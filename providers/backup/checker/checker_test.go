@@ -231,3 +231,17 @@ func TestCrashBeforeIndex(t *testing.T) {
 	}
 	want(t, rep, checker.PackUnreferenced, "prune removes it")
 }
+
+func TestCheckRefusedDuringPrune(t *testing.T) {
+	be, _, _ := fixture(t)
+	pruning := repository.TestReopen(t, be)
+	unlock, err := pruning.Lock(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	_, err = checker.Check(context.Background(), repository.TestReopen(t, be), checker.Options{})
+	if !errors.Is(err, repository.ErrLocked) {
+		t.Fatalf("check beside a prune: got %v, want ErrLocked", err)
+	}
+}
