@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -77,14 +76,14 @@ func (p Policy) Validate() error {
 type countRule struct {
 	name   string // "last", "hourly" ...
 	count  *int
-	period func(time.Time) string
+	period func(time.Time) int
 	reason string
 }
 
 type withinRule struct {
 	name   string
 	span   *Duration
-	period func(time.Time) string
+	period func(time.Time) int
 }
 
 func (p *Policy) counts() []countRule {
@@ -109,14 +108,15 @@ func (p *Policy) withins() []withinRule {
 	}
 }
 
-// The periods a snapshot falls in, read in its own time zone.
-func hourOf(t time.Time) string  { return t.Format("2006-01-02T15") }
-func dayOf(t time.Time) string   { return t.Format("2006-01-02") }
-func monthOf(t time.Time) string { return t.Format("2006-01") }
-func yearOf(t time.Time) string  { return t.Format("2006") }
-func weekOf(t time.Time) string {
+// The periods a snapshot falls in, read in its own time zone, as numbers
+// (2016-01-04 15:xx is hour 2016010415, day 20160104, ISO week 201601).
+func hourOf(t time.Time) int  { return dayOf(t)*100 + t.Hour() }
+func dayOf(t time.Time) int   { return monthOf(t)*100 + t.Day() }
+func monthOf(t time.Time) int { return t.Year()*100 + int(t.Month()) }
+func yearOf(t time.Time) int  { return t.Year() }
+func weekOf(t time.Time) int {
 	y, w := t.ISOWeek()
-	return fmt.Sprintf("%04d-W%02d", y, w)
+	return y*100 + w
 }
 
 // String describes p for plans and messages: "keep 7 daily, 4 weekly, 12
@@ -283,54 +283,66 @@ func ApplyWith(snaps []Snapshot, p Policy, opts Options) (keep, remove []Decisio
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	groups := map[string][]Snapshot{}
+	// Groups hold indexes into snaps: snapshots are large to copy around.
+	groups := map[string][]int{}
 	names := map[string]Group{}
 	var order []string
-	for _, s := range snaps {
+	for i, s := range snaps {
 		g := groupOf(s, opts.GroupBy)
 		k := g.key()
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 			names[k] = g
 		}
-		groups[k] = append(groups[k], s)
+		groups[k] = append(groups[k], i)
 	}
 	slices.Sort(order)
+	// Most snapshots of a long history are removed.
+	remove = make([]Decision, 0, len(snaps))
 	for _, k := range order {
-		kept, removed := applyGroup(groups[k], names[k], p, opts.Now)
-		keep = append(keep, kept...)
-		remove = append(remove, removed...)
+		keep, remove = applyGroup(snaps, groups[k], names[k], p, opts.Now, keep, remove)
 	}
 	return keep, remove
 }
 
-// applyGroup applies p to one group's snapshots.
-func applyGroup(snaps []Snapshot, g Group, p Policy, now time.Time) (keep, remove []Decision) {
-	snaps = slices.Clone(snaps)
-	slices.SortStableFunc(snaps, func(a, b Snapshot) int {
-		if c := b.Time.Compare(a.Time); c != 0 {
+// applyGroup applies p to one group's snapshots, snaps[i] for i in idx, and
+// appends the decisions to keep and remove.
+func applyGroup(snaps []Snapshot, idx []int, g Group, p Policy, now time.Time, keep, remove []Decision) ([]Decision, []Decision) {
+	slices.SortStableFunc(idx, func(a, b int) int {
+		if c := snaps[b].Time.Compare(snaps[a].Time); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.ID, b.ID)
+		return cmp.Compare(snaps[a].ID, snaps[b].ID)
 	})
 	if p.IsZero() {
-		for _, s := range snaps {
-			keep = append(keep, Decision{Snapshot: s, Group: g, Reasons: []string{"policy is empty"}})
+		for _, i := range idx {
+			keep = append(keep, Decision{Snapshot: snaps[i], Group: g, Reasons: []string{"policy is empty"}})
 		}
-		return keep, nil
+		return keep, remove
 	}
 
 	counts := p.counts()
 	remaining := make([]int, len(counts))
-	lastPeriod := make([]string, len(counts))
+	// No period is negative: years before 1 are not backup dates.
+	lastPeriod := make([]int, len(counts))
 	for i, c := range counts {
 		remaining[i] = *c.count
+		lastPeriod[i] = -1
 	}
 	withins := p.withins()
-	withinLast := make([]string, len(withins))
-	newest := newestBefore(snaps, now)
+	withinLast := make([]int, len(withins))
+	for i := range withinLast {
+		withinLast[i] = -1
+	}
+	var newest time.Time
+	for _, i := range idx {
+		if t := snaps[i].Time; t.After(newest) && !t.After(now) {
+			newest = t
+		}
+	}
 
-	for i, s := range snaps {
+	for nr, i := range idx {
+		s := snaps[i]
 		var reasons []string
 		for _, tags := range p.Tags {
 			if hasTags(s, tags) {
@@ -345,7 +357,7 @@ func applyGroup(snaps []Snapshot, g Group, p Policy, now time.Time) (keep, remov
 			if remaining[j] == 0 {
 				continue
 			}
-			per := strconv.Itoa(i) // "last": every snapshot is a period of its own
+			per := nr // "last": every snapshot is a period of its own
 			if c.period != nil {
 				per = c.period(s.Time)
 			}
@@ -367,26 +379,13 @@ func applyGroup(snaps []Snapshot, g Group, p Policy, now time.Time) (keep, remov
 				reasons = append(reasons, w.name+" "+w.span.String())
 			}
 		}
-		d := Decision{Snapshot: s, Group: g}
 		if len(reasons) > 0 {
-			d.Reasons = reasons
-			keep = append(keep, d)
+			keep = append(keep, Decision{Snapshot: s, Group: g, Reasons: reasons})
 		} else {
-			remove = append(remove, d)
+			remove = append(remove, Decision{Snapshot: s, Group: g})
 		}
 	}
 	return keep, remove
-}
-
-// newestBefore returns the time of the newest snapshot not after now.
-func newestBefore(snaps []Snapshot, now time.Time) time.Time {
-	var newest time.Time
-	for _, s := range snaps {
-		if s.Time.After(newest) && !s.Time.After(now) {
-			newest = s.Time
-		}
-	}
-	return newest
 }
 
 func hasTags(s Snapshot, tags []string) bool {
