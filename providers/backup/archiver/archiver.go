@@ -103,6 +103,10 @@ type Summary struct {
 
 const maxWarnings = 1000
 
+// dirWalkers bounds the goroutines listing directories besides the one per
+// source.
+const dirWalkers = 8
+
 // Archiver makes snapshots of directories in one repository.
 type Archiver struct {
 	repo *repository.Repository
@@ -123,11 +127,13 @@ func New(repo *repository.Repository, opts Options) *Archiver {
 // run is the state of one backup.
 type run struct {
 	*Archiver
-	pol     chunker.Pol
-	excl    *excluder
-	owners  tree.Owners
-	jobs    chan *fileJob
-	summary Summary
+	pol    chunker.Pol
+	excl   *excluder
+	owners tree.Owners
+	jobs   chan *fileJob
+	// dirWalkers holds a token per extra goroutine walking a directory.
+	dirWalkers chan struct{}
+	summary    Summary
 	// counters updated from many goroutines
 	filesNew, filesChanged, filesUnmodified atomic.Uint64
 	dirsNew, dirsChanged, dirsUnmodified    atomic.Uint64
@@ -181,7 +187,8 @@ func (a *Archiver) Backup(ctx context.Context, paths []string) (*repository.Snap
 	if len(paths) == 0 {
 		return nil, nil, errors.New("backup: no paths given")
 	}
-	r := &run{Archiver: a, pol: a.repo.Config().ChunkerPolynomial, jobs: make(chan *fileJob, a.opts.Workers)}
+	r := &run{Archiver: a, pol: a.repo.Config().ChunkerPolynomial, jobs: make(chan *fileJob, a.opts.Workers),
+		dirWalkers: make(chan struct{}, dirWalkers)}
 	r.summary.Start = time.Now()
 	var err error
 	if r.excl, err = newExcluder(a.opts.Excludes); err != nil {
@@ -498,7 +505,12 @@ func (r *run) saveDir(ctx context.Context, path string, node *tree.Node, prev *t
 		if prevTree != nil {
 			cprev = prevTree.Find(name)
 		}
-		f, err := r.saveNode(ctx, child, cn, cprev, rootDev)
+		var f *future
+		if cn.Type == tree.Dir {
+			f, err = r.walkSubdir(ctx, child, cn, cprev, rootDev)
+		} else {
+			f, err = r.saveNode(ctx, child, cn, cprev, rootDev)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -536,6 +548,31 @@ func (r *run) saveDir(ctx context.Context, path string, node *tree.Node, prev *t
 			r.opts.Progress.CompleteDir(path)
 		}
 		f.node = node
+	}()
+	return f, nil
+}
+
+// walkSubdir walks a subdirectory in a goroutine of its own when one of
+// the dirWalkers slots is free, and in the caller's otherwise: listing
+// directories and comparing their entries with the parent snapshot is
+// mostly waiting for metadata and tree blobs, so a few walkers at once
+// make an unchanged backup much faster.
+func (r *run) walkSubdir(ctx context.Context, path string, node, prev *tree.Node, rootDev uint64) (*future, error) {
+	select {
+	case r.dirWalkers <- struct{}{}:
+	default:
+		return r.saveDir(ctx, path, node, prev, rootDev)
+	}
+	f := &future{done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		inner, err := r.saveDir(ctx, path, node, prev, rootDev)
+		<-r.dirWalkers
+		if err != nil {
+			f.err = err
+			return
+		}
+		f.node, f.err = inner.wait(ctx)
 	}()
 	return f, nil
 }
@@ -704,50 +741,62 @@ func (r *run) readFile(ctx context.Context, chnk *chunker.Chunker, buf *[]byte, 
 }
 
 // prescan counts what the backup will cover, for progress totals. It runs
-// beside the backup and stops when the backup ends.
+// beside the backup and stops when the backup ends. It lists directories
+// the way the backup does (readDirNames, without touching their atime), so
+// that running it does not change the metadata the next backup compares.
 func (r *run) prescan(ctx context.Context, paths []string) {
 	report := r.opts.Progress.Totals
 	if report == nil {
 		return
 	}
 	var files, dirs, bytes uint64
-	for _, root := range paths {
-		rootFi, err := os.Lstat(root)
+	var walk func(path string, rootDev uint64)
+	walk = func(path string, rootDev uint64) {
+		names, err := readDirNames(path)
 		if err != nil {
-			continue
+			return
 		}
-		rootDev := uint64(rootFi.Sys().(*syscall.Stat_t).Dev)
-		_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		for _, name := range names {
 			if ctx.Err() != nil {
-				return ctx.Err()
+				return
 			}
+			child := filepath.Join(path, name)
+			if r.excl.excluded(child) {
+				continue
+			}
+			fi, err := os.Lstat(child)
 			if err != nil {
-				return nil
+				continue
 			}
-			if p != root && r.excl.excluded(p) {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				if r.opts.OneFileSystem {
-					if fi, err := d.Info(); err == nil && uint64(fi.Sys().(*syscall.Stat_t).Dev) != rootDev {
-						return filepath.SkipDir
-					}
+			switch {
+			case fi.Mode().IsRegular():
+				files++
+				bytes += uint64(fi.Size())
+			case fi.IsDir():
+				if r.opts.OneFileSystem && uint64(fi.Sys().(*syscall.Stat_t).Dev) != rootDev {
+					continue
 				}
 				dirs++
-			} else if d.Type().IsRegular() {
-				files++
-				if fi, err := d.Info(); err == nil {
-					bytes += uint64(fi.Size())
-				}
+				walk(child, rootDev)
 			}
 			if (files+dirs)%1000 == 0 {
 				report(files, dirs, bytes, false)
 			}
-			return nil
-		})
+		}
+	}
+	for _, root := range paths {
+		fi, err := os.Lstat(root)
+		if err != nil {
+			continue
+		}
+		switch {
+		case fi.Mode().IsRegular():
+			files++
+			bytes += uint64(fi.Size())
+		case fi.IsDir():
+			dirs++
+			walk(root, uint64(fi.Sys().(*syscall.Stat_t).Dev))
+		}
 	}
 	if ctx.Err() == nil {
 		report(files, dirs, bytes, true)

@@ -48,8 +48,16 @@ func TestUnchangedBackupReadsAndStoresNothing(t *testing.T) {
 	archivertest.Fixture(t, src, 4<<20)
 	repo, be := archivertest.NewMemRepo(t)
 	ctx := context.Background()
+	// With a Totals callback the pre-scan runs too, as in the CLI: it
+	// must not change what the next backup compares either.
+	var scanned uint64
+	opts := Options{Host: "h", Progress: Progress{Totals: func(files, dirs, bytes uint64, done bool) {
+		if done {
+			scanned = files
+		}
+	}}}
 
-	first, sum1, err := New(repo, Options{Host: "h"}).Backup(ctx, []string{src})
+	first, sum1, err := New(repo, opts).Backup(ctx, []string{src})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +66,10 @@ func TestUnchangedBackupReadsAndStoresNothing(t *testing.T) {
 	}
 	before := packBytes(t, be)
 
-	second, sum2, err := New(repo, Options{Host: "h"}).Backup(ctx, []string{src})
+	if scanned != sum1.TotalFiles {
+		t.Errorf("pre-scan counted %d files, the backup %d", scanned, sum1.TotalFiles)
+	}
+	second, sum2, err := New(repo, opts).Backup(ctx, []string{src})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -148,6 +148,8 @@ func Fixture(t testing.TB, dir string, largeSize int) (xattrs bool) {
 	// Deep directories.
 	w("deep/a/b/c/d/e/f/g/h.txt", []byte("deep"), 0o600)
 	if os.Geteuid() == 0 {
+		// A character device like /dev/null; containers may forbid mknod.
+		_ = unix.Mknod(filepath.Join(dir, "null-device"), unix.S_IFCHR|0o666, int(unix.Mkdev(1, 3)))
 		must(t, os.Lchown(filepath.Join(dir, "small.txt"), 1234, 5678))
 		must(t, os.Lchown(filepath.Join(dir, "link-rel"), 4321, 8765))
 	}
@@ -176,6 +178,7 @@ type Entry struct {
 	SHA256    string
 	Xattrs    string
 	LinkGroup string // for hard-linked files: the first path of the inode
+	Rdev      uint64
 }
 
 // Manifest describes every path below root (relative), with content
@@ -222,6 +225,9 @@ func Manifest(t testing.TB, root string) map[string]Entry {
 			e.Target = target
 		case unix.S_IFIFO:
 			e.Type = "fifo"
+		case unix.S_IFCHR:
+			e.Type = "chardev"
+			e.Rdev = st.Rdev
 		default:
 			e.Type = fmt.Sprintf("other %o", st.Mode&unix.S_IFMT)
 		}
