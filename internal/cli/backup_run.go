@@ -198,7 +198,7 @@ func runPolicies(opts *BackupRunOptions, loc string, found map[string]bool) ([]u
 	var results []ui.BackupRunResult
 	for _, name := range names {
 		pol := pols[name]
-		res := backupOnce(opts, r, loc, pol.Sources, archiver.Options{
+		res, _ := backupOnce(opts, r, loc, pol.Sources, archiver.Options{
 			Excludes: pol.Exclude, OneFileSystem: pol.OneFileSystem, Tags: pol.Tags, Host: opts.Host, Policy: pol.Name,
 		})
 		res.Policy = pol.Name
@@ -235,9 +235,12 @@ func backupAdHoc(opts *BackupRunOptions) error {
 	for i, p := range opts.Paths {
 		paths[i] = f.Path(p)
 	}
-	res := backupOnce(opts, r, r.Backend().Location(), paths, archiver.Options{
+	res, err := backupOnce(opts, r, r.Backend().Location(), paths, archiver.Options{
 		Excludes: opts.Excludes, OneFileSystem: opts.OneFileSystem, Tags: opts.Tags, Host: opts.Host,
 	})
+	if err != nil {
+		return err
+	}
 	if opts.JSON {
 		if err := ui.WriteBackupJSON(f.IO.Out, &ui.BackupRunJSON{Runs: []ui.BackupRunResult{res}}); err != nil {
 			return err
@@ -252,14 +255,15 @@ func backupAdHoc(opts *BackupRunOptions) error {
 }
 
 // backupOnce makes one snapshot under a shared lock, with a progress line
-// on a terminal.
-func backupOnce(opts *BackupRunOptions, r *repository.Repository, loc string, paths []string, aopts archiver.Options) ui.BackupRunResult {
+// on a terminal. A failure is both in the result's Error and returned.
+func backupOnce(opts *BackupRunOptions, r *repository.Repository, loc string, paths []string, aopts archiver.Options) (ui.BackupRunResult, error) {
 	f, ctx := opts.f, opts.ctx
 	res := ui.BackupRunResult{Location: loc, Paths: paths, Warnings: []string{}}
 	unlock, err := r.Lock(ctx, false)
 	if err != nil {
-		res.Error = repoError(loc, err).Error()
-		return res
+		err = repoError(loc, err)
+		res.Error = err.Error()
+		return res, err
 	}
 	defer unlock()
 	var prog *ui.BackupProgress
@@ -274,7 +278,7 @@ func backupOnce(opts *BackupRunOptions, r *repository.Repository, loc string, pa
 	prog.Done()
 	if err != nil {
 		res.Error = err.Error()
-		return res
+		return res, err
 	}
 	res.Snapshot = snap.ID.String()
 	res.Paths = snap.Paths
@@ -287,5 +291,5 @@ func backupOnce(opts *BackupRunOptions, r *repository.Repository, loc string, pa
 	if extra := int(sum.WarningCount) - len(sum.Warnings); extra > 0 {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("and %d more warnings", extra))
 	}
-	return res
+	return res, nil
 }

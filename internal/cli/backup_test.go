@@ -3,11 +3,15 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stewardhq/steward/internal/ui"
@@ -415,4 +419,112 @@ func TestBackupBinary(t *testing.T) {
 	r = run("backup", "snapshots", "--repo", repo, "--password-file", filepath.Join(dir, "missing"))
 	expectCode(t, r, ExitError)
 	expectContains(t, r, "reading the password file")
+}
+
+// TestBackupProgressOnTerminal: on a terminal, backup and restore draw a
+// progress line on standard error; with -json they do not.
+func TestBackupProgressOnTerminal(t *testing.T) {
+	fx := newBackupFixture(t)
+	fx.f.IO.SetTTY(false, false, true)
+	fx.mustRun(t, "backup", "run", "--path", fx.src, "--repo", fx.repo)
+	if !strings.Contains(fx.err.String(), "] backing up ") || !strings.Contains(fx.err.String(), "files") {
+		t.Errorf("no progress line on a terminal: %q", fx.err)
+	}
+	fx.mustRun(t, "backup", "restore", "latest", "--target", filepath.Join(fx.f.WorkDir, "r"), "--repo", fx.repo)
+	if !strings.Contains(fx.err.String(), "] restoring ") {
+		t.Errorf("no progress line while restoring: %q", fx.err)
+	}
+	fx.mustRun(t, "backup", "run", "--path", fx.src, "--repo", fx.repo, "-json")
+	if fx.err.Len() != 0 {
+		t.Errorf("progress drawn with -json: %q", fx.err)
+	}
+}
+
+// TestBackupLocked: a backup refused because prune holds the lock exits
+// with ExitRepositoryLocked and names the holder.
+func TestBackupLocked(t *testing.T) {
+	fx := newBackupFixture(t)
+	r := repository.TestReopen(t, local.New(fx.repo))
+	unlock, err := r.Lock(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if code := fx.run("backup", "run", "--path", fx.src, "--repo", fx.repo); code != ExitRepositoryLocked || !strings.Contains(fx.err.String(), "exclusive lock is held by PID") {
+		t.Fatalf("backup beside an exclusive lock: exit %d\n%s", code, fx.err)
+	}
+}
+
+// TestBackupKilled kills a running backup with SIGKILL once it has written
+// data: the repository stays whole (no snapshot of the interrupted run,
+// check finds no error), the dead process's lock does not block the next
+// backup, and that backup restores byte for byte.
+func TestBackupKilled(t *testing.T) {
+	dir := t.TempDir()
+	repo, src := filepath.Join(dir, "repo"), filepath.Join(dir, "src")
+	repository.TestRepositoryAt(t, local.New(repo))
+	rnd := rand.New(rand.NewPCG(1, 2))
+	files := map[string]string{}
+	for i := 0; i < 16; i++ {
+		b := make([]byte, 1<<20)
+		for j := 0; j < len(b); j += 8 {
+			binary.LittleEndian.PutUint64(b[j:], rnd.Uint64())
+		}
+		files[fmt.Sprintf("d%d/f%d.bin", i%4, i)] = string(b)
+	}
+	writeTree(t, src, files)
+	env := testEnv(backupPasswordEnv + "=" + backupPassword)
+
+	cmd := exec.Command(stewardBin, "backup", "run", "--path", src, "--repo", repo)
+	cmd.Env = env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	// Kill once a pack is stored: the run is then between its first write
+	// and its snapshot.
+	for killed := false; !killed; {
+		select {
+		case err := <-exited:
+			t.Fatalf("the backup finished (%v) before it could be killed; make the tree bigger\n%s", err, out.String())
+		default:
+		}
+		n := 0
+		_ = filepath.Walk(filepath.Join(repo, "data"), func(_ string, fi os.FileInfo, err error) error {
+			if err == nil && fi.Mode().IsRegular() {
+				n++
+			}
+			return nil
+		})
+		if n > 0 {
+			_ = cmd.Process.Signal(syscall.SIGKILL)
+			killed = true
+		}
+	}
+	<-exited
+
+	run := func(args ...string) result {
+		t.Helper()
+		c := exec.Command(stewardBin, args...)
+		c.Env = env
+		var o, e bytes.Buffer
+		c.Stdout, c.Stderr = &o, &e
+		err := c.Run()
+		r := result{stdout: o.String(), stderr: e.String(), commandLine: "steward " + strings.Join(args, " ")}
+		if ee, ok := err.(*exec.ExitError); ok {
+			r.code = ee.ExitCode()
+		}
+		return r
+	}
+	r := run("backup", "snapshots", "--repo", repo)
+	expectCode(t, r, ExitOK)
+	expectContains(t, r, "No snapshots.")
+	expectCode(t, run("backup", "check", "--repo", repo), ExitOK)
+	expectCode(t, run("backup", "run", "--path", src, "--repo", repo), ExitOK)
+	expectContains(t, run("backup", "check", "--read-data", "--repo", repo), "No errors")
+	expectCode(t, run("backup", "restore", "latest", "--target", filepath.Join(dir, "out"), "--repo", repo), ExitOK)
+	sameTree(t, src, filepath.Join(dir, "out", "src"))
 }
