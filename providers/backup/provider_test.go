@@ -285,3 +285,29 @@ func TestPasswordFromEnvironment(t *testing.T) {
 	noChanges(t, h)
 	openRepo(t, repo) // opens with the environment's password
 }
+
+// TestRepositoryPasswordChange: giving a repository its own password adds
+// it as a key; the provider's password keeps working for the policies.
+func TestRepositoryPasswordChange(t *testing.T) {
+	repo := filepath.Join(t.TempDir(), "main")
+	h := harness(t, siteConfig(repo, "7"))
+	h.MustApply(h.MustPlan(plan.NormalMode))
+	withOwn := strings.Replace(siteConfig(repo, "7"), fmt.Sprintf("path = %q", repo), fmt.Sprintf("path = %q\n  password = \"a-second-password\"", repo), 1)
+	h.WriteFile("main.st.hcl", withOwn)
+	p := h.MustPlan(plan.NormalMode)
+	if got := enginetest.Actions(p)["backup_repository.main"]; got != plan.Update {
+		t.Fatalf("a new repository password plans %v, want update", got)
+	}
+	h.MustApply(p)
+	noChanges(t, h)
+	for _, pw := range []string{testPassword, "a-second-password"} {
+		r, err := repository.Open(context.Background(), local.New(repo), []byte(pw), repository.TestOpenOptions())
+		if err != nil {
+			t.Fatalf("password %q does not open the repository: %v", pw[:3]+"...", err)
+		}
+		r.Close()
+	}
+	if strings.Contains(stateJSON(t, h), "a-second-password") {
+		t.Fatal("the state holds the repository's password")
+	}
+}
