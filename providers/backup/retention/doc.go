@@ -22,5 +22,6 @@
 //   - A policy without any rule keeps everything.
 //
 // Later restic versions (0.16 and up) also keep a group's oldest snapshot
-// when a counted rule has counts left; this package does not.
+// when a counted rule has counts left ("oldest daily snapshot"); this
+// package does so only when Policy.KeepOldest is set.
 package retention

@@ -61,6 +61,13 @@ func reference(snaps []retention.Snapshot, p retention.Policy, now time.Time) ma
 		}
 		return reasons
 	}
+	// The group's oldest snapshot: the last one taken newest first.
+	var oldest retention.Snapshot
+	for i, s := range snaps {
+		if i == 0 || s.Time.Before(oldest.Time) || (s.Time.Equal(oldest.Time) && s.ID > oldest.ID) {
+			oldest = s
+		}
+	}
 	var newest time.Time
 	for _, s := range snaps {
 		if s.Time.After(newest) && !s.Time.After(now) {
@@ -92,7 +99,15 @@ func reference(snaps []retention.Snapshot, p retention.Policy, now time.Time) ma
 		{p.Last, unique, "last snapshot"}, {p.Hourly, hour, "hourly snapshot"}, {p.Daily, day, "daily snapshot"},
 		{p.Weekly, week, "weekly snapshot"}, {p.Monthly, month, "monthly snapshot"}, {p.Yearly, year, "yearly snapshot"},
 	} {
+		if r.n == 0 {
+			continue
+		}
 		periods := byPeriod(snaps, r.keyOf)
+		// With KeepOldest, a rule with counts left after every period also
+		// keeps the oldest snapshot, unless it keeps it already.
+		if p.KeepOldest && (r.n < 0 || len(periods) < r.n) && oldest.ID != periods[len(periods)-1].newest.ID {
+			add(oldest.ID, "oldest "+r.reason)
+		}
 		if r.n >= 0 && len(periods) > r.n {
 			periods = periods[:r.n]
 		}
@@ -117,8 +132,13 @@ func reference(snaps []retention.Snapshot, p retention.Policy, now time.Time) ma
 				recent = append(recent, s)
 			}
 		}
-		for _, per := range byPeriod(recent, r.keyOf) {
+		periods := byPeriod(recent, r.keyOf)
+		for _, per := range periods {
 			add(per.newest.ID, r.reason+" "+r.d.String())
+		}
+		if p.KeepOldest && slices.ContainsFunc(recent, func(s retention.Snapshot) bool { return s.ID == oldest.ID }) &&
+			periods[len(periods)-1].newest.ID != oldest.ID {
+			add(oldest.ID, "oldest "+r.reason+" "+r.d.String())
 		}
 	}
 	return reasons
@@ -182,6 +202,7 @@ func TestAgainstReferenceOnTable(t *testing.T) {
 		if rng.IntN(4) == 0 {
 			p.Tags = [][]string{{"keep"}}
 		}
+		p.KeepOldest = rng.IntN(2) == 0
 		policies = append(policies, p)
 	}
 	for _, p := range policies {
@@ -223,6 +244,10 @@ func TestAgainstReferenceRandom(t *testing.T) {
 		if rng.IntN(2) == 0 {
 			p.WithinWeekly = retention.Duration{Months: rng.IntN(6)}
 		}
+		if rng.IntN(3) == 0 {
+			p.WithinHourly = retention.Duration{Years: 2}
+		}
+		p.KeepOldest = rng.IntN(2) == 0
 		compare(t, snaps, p)
 	}
 }

@@ -47,6 +47,14 @@ type Policy struct {
 	// Tags keeps the snapshots that have all the tags of any one list. A
 	// list holding only "" matches snapshots without tags.
 	Tags [][]string
+
+	// KeepOldest also keeps a group's oldest snapshot for each counted or
+	// within-period rule that, when it reaches that snapshot, still has
+	// counts left, even if a newer snapshot of its period is kept already
+	// ("oldest daily snapshot"), as restic 0.16 and later do. It keeps the
+	// longest history while the counts are not used up. Without it the
+	// rules are those of restic 0.14.
+	KeepOldest bool
 }
 
 // IsZero reports whether p has no rule at all.
@@ -160,6 +168,9 @@ func (p Policy) String() string {
 			s += " and "
 		}
 		s += strings.Join(extra, " and ")
+	}
+	if p.KeepOldest && len(parts) > 0 {
+		s += ", and the oldest snapshot while a rule has counts left"
 	}
 	return "keep " + s
 }
@@ -361,23 +372,33 @@ func applyGroup(snaps []Snapshot, idx []int, g Group, p Policy, now time.Time, k
 			if c.period != nil {
 				per = c.period(s.Time)
 			}
+			reason := c.reason
 			if per == lastPeriod[j] {
-				continue
+				if !p.KeepOldest || nr != len(idx)-1 {
+					continue
+				}
+				reason = "oldest " + reason
 			}
 			lastPeriod[j] = per
 			if remaining[j] > 0 {
 				remaining[j]--
 			}
-			reasons = append(reasons, c.reason)
+			reasons = append(reasons, reason)
 		}
 		for j, w := range withins {
 			if w.period == nil || w.span.IsZero() || !s.Time.After(w.span.Before(newest)) {
 				continue
 			}
-			if per := w.period(s.Time); per != withinLast[j] {
-				withinLast[j] = per
-				reasons = append(reasons, w.name+" "+w.span.String())
+			reason := w.name
+			per := w.period(s.Time)
+			if per == withinLast[j] {
+				if !p.KeepOldest || nr != len(idx)-1 {
+					continue
+				}
+				reason = "oldest " + reason
 			}
+			withinLast[j] = per
+			reasons = append(reasons, reason+" "+w.span.String())
 		}
 		if len(reasons) > 0 {
 			keep = append(keep, Decision{Snapshot: s, Group: g, Reasons: reasons})

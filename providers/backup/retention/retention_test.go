@@ -93,6 +93,8 @@ func TestTableByHand(t *testing.T) {
 		{"within 3m11d12h (after 2016-08-09 12:00)", retention.Policy{Within: retention.Duration{Months: 3, Days: 11, Hours: 12}}, "s39 s40 s41 s42"},
 		{"last 2 and yearly 2 overlap in s42", retention.Policy{Last: 2, Yearly: 2}, "s42 s41 s28"},
 		{"daily within 5m: newest of each day after 2016-06-21", retention.Policy{WithinDaily: retention.Duration{Months: 5}}, "s37 s38 s39 s41 s42"},
+		{"yearly 5 keeping the oldest: only 3 years, so s01 too", retention.Policy{Yearly: 5, KeepOldest: true}, "s42 s28 s13 s01"},
+		{"yearly 3 keeping the oldest: no count left for it", retention.Policy{Yearly: 3, KeepOldest: true}, "s42 s28 s13"},
 		{"monthly within 1y (after 2015-11-21)", retention.Policy{WithinMonthly: retention.Duration{Years: 1}}, "s42 s39 s36 s33 s32 s31 s28"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,6 +111,18 @@ func TestTableByHand(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestOldestReason(t *testing.T) {
+	keep, _ := apply(tableSnapshots(t), retention.Policy{Yearly: 5, Weekly: 1, KeepOldest: true})
+	for _, d := range keep {
+		if d.Snapshot.ID == "s01" && !slices.Equal(d.Reasons, []string{"oldest yearly snapshot"}) {
+			t.Errorf("s01 kept for %q, want the oldest yearly snapshot", d.Reasons)
+		}
+	}
+	if got := (retention.Policy{Daily: 7, KeepOldest: true}).String(); got != "keep 7 daily snapshots, and the oldest snapshot while a rule has counts left" {
+		t.Errorf("String() = %q", got)
 	}
 }
 
