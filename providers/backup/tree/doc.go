@@ -12,5 +12,8 @@
 //
 // Trees are encoded as JSON, one object per tree, so that a listing can be
 // read with standard tools after decryption; FORMAT.md ("Trees") documents
-// the encoding. Capture turns an os.FileInfo into a Node.
+// the encoding. Capture turns an os.FileInfo into a Node; it records a
+// symlink's atime as its mtime, because reading the link (which a backup
+// must) changes its atime, and a changing node would make every backup
+// store a new tree for the directory holding it.
 package tree
