@@ -225,7 +225,10 @@ func (a *Archiver) Backup(ctx context.Context, paths []string) (*repository.Snap
 	var parentRoot *tree.Tree
 	if parent != nil {
 		if parentRoot, err = r.loadTree(ctx, parent.Tree); err != nil {
-			return nil, nil, fmt.Errorf("backup: parent snapshot %s: %w", parent.ID.Short(), err)
+			if ctx.Err() != nil {
+				return nil, nil, fmt.Errorf("backup: %w", ctx.Err())
+			}
+			r.warn("/", fmt.Errorf("parent snapshot %s unreadable, reading every file: %w", parent.ID.Short(), err))
 		}
 	}
 
@@ -469,10 +472,16 @@ func (r *run) saveDir(ctx context.Context, path string, node *tree.Node, prev *t
 	var prevTree *tree.Tree
 	if prev != nil && prev.Type == tree.Dir && prev.Subtree != nil {
 		t, err := r.loadTree(ctx, *prev.Subtree)
-		if err != nil {
-			return nil, fmt.Errorf("parent tree of %s: %w", path, err)
+		switch {
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case err != nil:
+			// A damaged parent must not stop new backups: compare
+			// nothing below here and read every file again.
+			r.warn(path, fmt.Errorf("listing in the parent snapshot unreadable, reading every file: %w", err))
+		default:
+			prevTree = t
 		}
-		prevTree = t
 	}
 	names, err := readDirNames(path)
 	if err != nil {

@@ -1,8 +1,11 @@
 package archiver
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -10,6 +13,8 @@ import (
 
 	"github.com/stewardhq/steward/providers/backup/archiver/archivertest"
 	"github.com/stewardhq/steward/providers/backup/backend"
+	"github.com/stewardhq/steward/providers/backup/blob"
+	"github.com/stewardhq/steward/providers/backup/index"
 	"github.com/stewardhq/steward/providers/backup/repository"
 	"github.com/stewardhq/steward/providers/backup/snapview"
 	"github.com/stewardhq/steward/providers/backup/tree"
@@ -241,5 +246,53 @@ func TestExcludesAndOneFileSystem(t *testing.T) {
 	}
 	if totalFiles != 2 {
 		t.Errorf("pre-scan counted %d files, want 2", totalFiles)
+	}
+}
+
+func TestDamagedParentIsAWarning(t *testing.T) {
+	src := t.TempDir()
+	for i := 0; i < 5; i++ {
+		dir := filepath.Join(src, fmt.Sprintf("d%d", i))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "f"), []byte(dir), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	repo, be := archivertest.NewMemRepo(t)
+	ctx := context.Background()
+	if _, _, err := New(repo, Options{Host: "h"}).Backup(ctx, []string{src}); err != nil {
+		t.Fatal(err)
+	}
+	// Damage every pack holding tree blobs.
+	treePacks := map[blob.ID]bool{}
+	repo.Index().Each(func(h blob.Handle, loc index.Location) {
+		if h.Type == blob.Tree {
+			treePacks[loc.Pack] = true
+		}
+	})
+	for id := range treePacks {
+		h := backend.Handle{Type: backend.PackFile, Name: id.String()}
+		var data []byte
+		if err := be.Load(ctx, h, 0, 0, func(rd io.Reader) (err error) { data, err = io.ReadAll(rd); return err }); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < len(data)/2; i++ {
+			data[i] ^= 0xff
+		}
+		if err := be.Remove(ctx, h); err != nil {
+			t.Fatal(err)
+		}
+		if err := be.Save(ctx, h, bytes.NewReader(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, sum, err := New(repo, Options{Host: "h"}).Backup(ctx, []string{src})
+	if err != nil {
+		t.Fatalf("a damaged parent snapshot stopped the backup: %v", err)
+	}
+	if sum.WarningCount == 0 || sum.FilesRead != 5 {
+		t.Errorf("damaged parent: %d warnings %v, %d files read; want a warning and every file read", sum.WarningCount, sum.Warnings, sum.FilesRead)
 	}
 }
