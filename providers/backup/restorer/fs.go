@@ -33,7 +33,7 @@ func createSpecial(path string, n *tree.Node, root bool) error {
 		// like tar and restic, recreate nothing.
 		return errSkipped
 	}
-	return fmt.Errorf("cannot restore node type %q", n.Type)
+	return fmt.Errorf("%w: node type %q", errSkipped, n.Type)
 }
 
 var (
