@@ -126,6 +126,14 @@ type checker struct {
 	sizes map[blob.ID]int64
 	// bad holds blobs known lost or damaged, with the reason.
 	bad map[blob.Handle]string
+	// orphans holds the blobs of packs no index names, read from the
+	// packs' headers: where the data of a lost index file still is.
+	orphans map[blob.Handle]orphan
+}
+
+type orphan struct {
+	pack  blob.ID
+	entry pack.Entry
 }
 
 type indexedPack struct {
@@ -156,7 +164,7 @@ func Check(ctx context.Context, repo *repository.Repository, opts Options) (*Rep
 	}
 	defer unlock()
 	c := &checker{repo: repo, opts: opts, rep: &Report{}, packs: map[blob.ID]indexedPack{},
-		sizes: map[blob.ID]int64{}, bad: map[blob.Handle]string{}}
+		sizes: map[blob.ID]int64{}, bad: map[blob.Handle]string{}, orphans: map[blob.Handle]orphan{}}
 	if err := repo.LoadIndex(ctx); err != nil {
 		return nil, err
 	}
@@ -233,6 +241,18 @@ func (c *checker) checkPacks(ctx context.Context) error {
 		if _, ok := c.packs[id]; !ok {
 			c.add(Problem{Severity: Warning, Kind: PackUnreferenced, Pack: fi.Name,
 				Message: fmt.Sprintf("pack %s is not in any index (left by an interrupted backup or prune, or its index file is lost); prune removes it", fi.Name)})
+			// Its header says what it holds, so snapshots that need it can
+			// be told apart from ones whose data is truly gone.
+			entries, err := c.repo.ReadPackHeader(ctx, id, fi.Size)
+			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				continue // read-data reports the damage
+			}
+			for _, e := range entries {
+				c.orphans[blob.Handle{Type: e.Type, ID: e.ID}] = orphan{pack: id, entry: e}
+			}
 		}
 	}
 	c.rep.Packs = len(files)
@@ -373,6 +393,10 @@ func (c *checker) readPack(ctx context.Context, id blob.ID) error {
 			_, err = c.repo.OpenBlob(h, id, sealed, e.UncompressedLength, nil)
 		}
 		if err != nil {
+			var de *repository.DamagedBlobError
+			if errors.As(err, &de) {
+				err = de.Err // its own message would repeat the blob and pack
+			}
 			c.add(Problem{Severity: Error, Kind: BlobDamaged, Pack: id.String(), Blob: e.ID.String(),
 				Message: fmt.Sprintf("%s blob %s in pack %s is damaged: %v", e.Type, e.ID, id, err)})
 			if indexed {
@@ -381,6 +405,19 @@ func (c *checker) readPack(ctx context.Context, id blob.ID) error {
 		}
 	}
 	return nil
+}
+
+func (c *checker) loadOrphan(ctx context.Context, h blob.Handle, o orphan) ([]byte, error) {
+	sealed := make([]byte, o.entry.Length)
+	err := c.repo.Backend().Load(ctx, backend.Handle{Type: backend.PackFile, Name: o.pack.String()}, int(o.entry.Length), int64(o.entry.Offset),
+		func(rd io.Reader) error {
+			_, err := io.ReadFull(rd, sealed)
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	return c.repo.OpenBlob(h, o.pack, sealed, o.entry.UncompressedLength, nil)
 }
 
 func sameEntries(a, b []pack.Entry) bool {
@@ -436,17 +473,26 @@ func (c *checker) walk(ctx context.Context, sn *repository.Snapshot, id blob.ID,
 	}
 	snID := sn.ID.String()
 	h := blob.Handle{Type: blob.Tree, ID: id}
+	var data []byte
+	var err error
 	if !c.repo.Index().Has(h) {
-		c.add(Problem{Severity: Error, Kind: TreeMissing, Snapshot: snID, Blob: id.String(), Path: dir,
-			Message: fmt.Sprintf("snapshot %s: directory %s (tree %s) is not in any index", sn.ID.Short(), dir, id)})
-		return nil
-	}
-	if why, bad := c.bad[h]; bad {
+		o, found := c.orphans[h]
+		if !found {
+			c.add(Problem{Severity: Error, Kind: TreeMissing, Snapshot: snID, Blob: id.String(), Path: dir,
+				Message: fmt.Sprintf("snapshot %s: directory %s (tree %s) is not in any index, and no pack holds it", sn.ID.Short(), dir, id)})
+			return nil
+		}
+		c.add(Problem{Severity: Error, Kind: TreeMissing, Snapshot: snID, Blob: id.String(), Path: dir, Pack: o.pack.String(),
+			Message: fmt.Sprintf("snapshot %s: directory %s (tree %s) is not in any index; unreferenced pack %s holds it (repair the index to recover it)", sn.ID.Short(), dir, id, o.pack)})
+		// Read it from the pack anyway, to name everything below it.
+		data, err = c.loadOrphan(ctx, h, o)
+	} else if why, bad := c.bad[h]; bad {
 		c.add(Problem{Severity: Error, Kind: TreeDamaged, Snapshot: snID, Blob: id.String(), Path: dir,
 			Message: fmt.Sprintf("snapshot %s: directory %s (tree %s) cannot be read: %s", sn.ID.Short(), dir, id, why)})
 		return nil
+	} else {
+		data, err = c.repo.LoadBlob(ctx, blob.Tree, id, nil)
 	}
-	data, err := c.repo.LoadBlob(ctx, blob.Tree, id, nil)
 	var t *tree.Tree
 	if err == nil {
 		t, err = tree.Decode(data)
@@ -464,8 +510,12 @@ func (c *checker) walk(ctx context.Context, sn *repository.Snapshot, id blob.ID,
 		for _, cid := range n.Content {
 			bh := blob.Handle{Type: blob.Data, ID: cid}
 			if !c.repo.Index().Has(bh) {
+				where := "and no pack holds it"
+				if o, found := c.orphans[bh]; found {
+					where = fmt.Sprintf("unreferenced pack %s holds it (repair the index to recover it)", o.pack.Short())
+				}
 				c.add(Problem{Severity: Error, Kind: DataMissing, Snapshot: snID, Blob: bh.ID.String(), Path: p,
-					Message: fmt.Sprintf("snapshot %s: file %s: data blob %s is not in any index", sn.ID.Short(), p, bh.ID)})
+					Message: fmt.Sprintf("snapshot %s: file %s: data blob %s is not in any index; %s", sn.ID.Short(), p, bh.ID, where)})
 			} else if why, bad := c.bad[bh]; bad {
 				c.add(Problem{Severity: Error, Kind: DataDamaged, Snapshot: snID, Blob: bh.ID.String(), Path: p,
 					Message: fmt.Sprintf("snapshot %s: file %s: data blob %s is lost: %s", sn.ID.Short(), p, bh.ID, why)})

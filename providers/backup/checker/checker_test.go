@@ -132,6 +132,7 @@ func TestFlippedBit(t *testing.T) {
 	if rep.OK() {
 		t.Fatal("check --read-data missed a flipped bit")
 	}
+	t.Logf("report:\n%s", dump(rep))
 	want(t, rep, checker.PackDamaged, packID.String(), "hashes to")
 	want(t, rep, checker.BlobDamaged, victim.String(), packID.String())
 	want(t, rep, checker.DataDamaged, sn.ID.Short(), "/docs/big.bin", victim.String())
@@ -192,11 +193,31 @@ func TestMissingIndexFile(t *testing.T) {
 	}
 	for _, readData := range []bool{false, true} {
 		rep := check(t, be, readData)
+		t.Logf("read-data=%v report:\n%s", readData, dump(rep))
 		want(t, rep, checker.PackUnreferenced, "not in any index")
-		want(t, rep, checker.TreeMissing, sn.ID.Short(), "not in any index")
+		want(t, rep, checker.TreeMissing, sn.ID.Short(), "directory /docs", "holds it")
+		want(t, rep, checker.DataMissing, sn.ID.Short(), "file /docs/big.bin", "holds it")
+		want(t, rep, checker.DataMissing, "file /small.txt")
 		if rep.OK() {
 			t.Fatal("a snapshot whose data is unindexed passed the check")
 		}
+	}
+	// The packs' headers still describe everything: repairing the index
+	// brings the snapshot back whole.
+	r := repository.TestReopen(t, be)
+	sum, err := r.RepairIndex(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.PacksAdded != len(be.Names(backend.PackFile)) || len(sum.Unreadable) != 0 {
+		t.Fatalf("repair: %+v", sum)
+	}
+	if rep := check(t, be, true); len(rep.Problems) != 0 {
+		t.Fatalf("problems after repairing the index:\n%s", dump(rep))
+	}
+	backuptest.Restore(t, repository.TestReopen(t, be), sn)
+	if sum, err := r.RepairIndex(context.Background()); err != nil || sum.PacksAdded != 0 {
+		t.Fatalf("second repair: %+v, %v", sum, err)
 	}
 }
 
@@ -209,6 +230,18 @@ func TestDamagedIndexFile(t *testing.T) {
 	be.Put(h, data)
 	rep := check(t, be, false)
 	want(t, rep, checker.IndexDamaged, name)
+	want(t, rep, checker.DataMissing, "/docs/big.bin", "repair the index")
+
+	sum, err := repository.TestReopen(t, be).RepairIndex(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.IndexFilesRemoved) != 1 || sum.IndexFilesRemoved[0] != name || sum.PacksAdded == 0 {
+		t.Fatalf("repair: %+v", sum)
+	}
+	if rep := check(t, be, true); len(rep.Problems) != 0 {
+		t.Fatalf("problems after repairing the index:\n%s", dump(rep))
+	}
 }
 
 // A crash after packs were uploaded but before their index was written
