@@ -315,6 +315,28 @@ func TestBackupPolicyRunAndForget(t *testing.T) {
 	if code := fx.run("backup", "forget", "--repo", fx.repo); code != ExitError || !strings.Contains(fx.err.String(), "no keep rule") {
 		t.Errorf("forget without rules: exit %d, %s", code, fx.err)
 	}
+
+	// A policy with prune = true forgets by its rules after each run.
+	if err := backup.SavePolicy(ctx, r, backup.Policy{Name: "scratch", Sources: []string{other}, Prune: true, Keep: backup.Keep{Last: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	fx.mustRun(t, "backup", "run", "scratch", "--repo", fx.repo)
+	out = fx.mustRun(t, "backup", "run", "scratch", "--repo", fx.repo)
+	if !strings.Contains(out, "Keep rules forgot 1 snapshot") || !strings.Contains(out, "Pruned") {
+		t.Errorf("second run of a pruning policy:\n%s", out)
+	}
+	if n := len(repository.FilterSnapshots(mustSnapshots(t, r), repository.SnapshotFilter{Policy: "scratch"})); n != 1 {
+		t.Errorf("%d scratch snapshots after two runs with keep last 1", n)
+	}
+}
+
+func mustSnapshots(t *testing.T, r *repository.Repository) []*repository.Snapshot {
+	t.Helper()
+	sns, err := r.Snapshots(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sns
 }
 
 // TestBackupCheckDamaged: check passes on a healthy repository and, with

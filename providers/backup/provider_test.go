@@ -311,3 +311,33 @@ func TestRepositoryPasswordChange(t *testing.T) {
 		t.Fatal("the state holds the repository's password")
 	}
 }
+
+// TestLocationChangeKeepsOldRepository: moving a repository replaces the
+// resource; the old repository and its data stay where they were.
+func TestLocationChangeKeepsOldRepository(t *testing.T) {
+	dir := t.TempDir()
+	oldRepo, newRepo := filepath.Join(dir, "old"), filepath.Join(dir, "new")
+	h := harness(t, siteConfig(oldRepo, "7"))
+	h.MustApply(h.MustPlan(plan.NormalMode))
+	oldID := openRepo(t, oldRepo).Config().ID
+
+	h.WriteFile("main.st.hcl", siteConfig(newRepo, "7"))
+	p := h.MustPlan(plan.NormalMode)
+	if got := enginetest.Actions(p)["backup_repository.main"]; !got.IsReplace() {
+		t.Fatalf("a new location plans %v, want a replacement", got)
+	}
+	diags := h.Apply(p)
+	if diags.HasErrors() {
+		t.Fatal(enginetest.Describe(diags))
+	}
+	if msg := enginetest.Describe(diags); !strings.Contains(msg, oldRepo) || !strings.Contains(msg, "still there") {
+		t.Errorf("no warning that the old repository is kept: %s", msg)
+	}
+	if info, err := repository.Probe(context.Background(), local.New(oldRepo)); err != nil || info.ID != oldID {
+		t.Fatalf("the old repository is gone: %+v %v", info, err)
+	}
+	if pols, err := backup.LoadPolicies(context.Background(), openRepo(t, newRepo)); err != nil || pols["finance"].Name != "finance" {
+		t.Fatalf("the policy is not in the new repository: %v %v", pols, err)
+	}
+	noChanges(t, h)
+}

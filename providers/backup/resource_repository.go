@@ -68,7 +68,9 @@ func (p *Provider) planRepository(it providers.PlanItem) (cty.Value, providers.D
 		diags = append(diags, providers.Errorf(cty.GetAttrPath("password"), "No repository password",
 			"a repository needs a password: set password here or in the provider \"backup\" block (from a sensitive variable), or STEWARD_BACKUP_PASSWORD in the environment"))
 	}
-	if !it.Prior.IsNull() {
+	// A new location replaces the repository: a new one is created there.
+	moved := !it.Prior.IsNull() && (!v.GetAttr("path").RawEquals(it.Prior.GetAttr("path")) || !v.GetAttr("url").RawEquals(it.Prior.GetAttr("url")))
+	if !it.Prior.IsNull() && !moved {
 		for _, name := range []string{"compression", "pack_size"} {
 			if nv, pv := v.GetAttr(name), it.Prior.GetAttr(name); nv.IsKnown() && !nv.RawEquals(pv) {
 				diags = append(diags, providers.Errorf(cty.GetAttrPath(name), "Setting fixed at creation",
@@ -78,7 +80,7 @@ func (p *Provider) planRepository(it providers.PlanItem) (cty.Value, providers.D
 	}
 	attrs := v.AsValueMap()
 	attrs["password"] = cty.NullVal(cty.String)
-	if it.Prior.IsNull() {
+	if it.Prior.IsNull() || moved {
 		attrs["id"] = cty.UnknownVal(cty.String)
 		attrs["format_version"] = cty.UnknownVal(cty.Number)
 	}
