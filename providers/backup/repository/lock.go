@@ -61,6 +61,15 @@ type lockSet struct {
 	r    *Repository
 	mu   sync.Mutex
 	held map[string]*heldLock
+	// refreshInterval overrides LockRefreshInterval (tests).
+	refreshInterval time.Duration
+}
+
+func (ls *lockSet) refreshEvery() time.Duration {
+	if ls.refreshInterval > 0 {
+		return ls.refreshInterval
+	}
+	return LockRefreshInterval
 }
 
 type heldLock struct {
@@ -198,7 +207,7 @@ func (r *Repository) RemoveStaleLocks(ctx context.Context) (int, error) {
 
 func (ls *lockSet) refresh(hl *heldLock) {
 	defer close(hl.done)
-	t := time.NewTicker(LockRefreshInterval)
+	t := time.NewTicker(ls.refreshEvery())
 	defer t.Stop()
 	for {
 		select {

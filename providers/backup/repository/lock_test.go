@@ -94,3 +94,29 @@ func deadPID(t *testing.T) int {
 	}
 	return pid
 }
+
+func TestLockRefresh(t *testing.T) {
+	ctx := context.Background()
+	r, _ := TestRepository(t)
+	r.locker.refreshInterval = time.Millisecond
+	unlock, err := r.Lock(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	// Wait (without any timing assertion) until the lock file's time moves
+	// past its creation: the refresher rewrote it.
+	for i := 0; ; i++ {
+		locks, err := r.Locks(ctx)
+		if err != nil || len(locks) != 1 {
+			t.Fatalf("locks: %v, %v", locks, err)
+		}
+		if locks[0].Time.After(locks[0].Created) {
+			break
+		}
+		if i > 10000 {
+			t.Fatal("the lock was never refreshed")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
