@@ -18,9 +18,11 @@
 //
 // Discovery only has the state, which keeps a keyed hash of a resource's
 // password and never the password: reading the policies of a repository
-// during a plan therefore needs 2 or 3. A repository whose resource sets a
-// different password than the provider's needs that password in the
-// provider block (or a provider alias) for its policies to be planned.
+// during a plan therefore needs 2 or 3. Without them the plan warns that the
+// policies were not compared with the repository (changes made there
+// outside steward go unseen) and changing a policy fails, saying why. A
+// repository whose resource sets a different password than the provider's
+// needs that password in the provider block (or a provider alias) too.
 // Passwords are never logged and never put in diagnostics.
 //
 // # What is never deleted

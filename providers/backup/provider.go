@@ -121,6 +121,7 @@ func (p *Provider) Discover(ctx context.Context, req providers.DiscoverRequest) 
 		return pr
 	}
 	policies := map[string]*policiesResult{}
+	var warnings providers.Diagnostics
 	for i, it := range req.Items {
 		switch it.Type {
 		case RepositoryType:
@@ -155,8 +156,15 @@ func (p *Provider) Discover(ctx context.Context, req providers.DiscoverRequest) 
 				policies[key] = pol
 			}
 			if pol.diag != nil {
-				res[i].Diagnostics = providers.Diagnostics{*pol.diag}
 				res[i].Current = it.Prior
+				if pol.diag.Severity == providers.Error {
+					res[i].Diagnostics = providers.Diagnostics{*pol.diag}
+				} else if !pol.reported {
+					// Once per repository, for the whole request: the
+					// engine shows warnings of the request, not of items.
+					pol.reported = true
+					warnings = append(warnings, *pol.diag)
+				}
 				continue
 			}
 			stored, ok := pol.byName[str(it.Prior.GetAttr("name"))]
@@ -169,7 +177,7 @@ func (p *Provider) Discover(ctx context.Context, req providers.DiscoverRequest) 
 			res[i].Current = it.Prior
 		}
 	}
-	return providers.DiscoverResponse{Results: res}
+	return providers.DiscoverResponse{Results: res, Diagnostics: warnings}
 }
 
 type probeResult struct {
@@ -179,15 +187,20 @@ type probeResult struct {
 }
 
 type policiesResult struct {
-	byName map[string]Policy
-	diag   *providers.Diagnostic
+	byName   map[string]Policy
+	diag     *providers.Diagnostic
+	reported bool
 }
 
 // readPolicies opens the repository at location and reads its policies.
 func (p *Provider) readPolicies(ctx context.Context, location string) (map[string]Policy, *providers.Diagnostic) {
 	pw := p.passwordFor(location)
 	if pw == "" {
-		d := noPassword(location)
+		// Plans still work, as they did when the policies were created
+		// with the repository's own password; the reader is told what
+		// was not checked.
+		d := providers.Warnf(nil, "Policies not compared with the repository",
+			"steward has no password to read the policies stored in the repository at %s, so changes made there outside steward are not shown, and changing a policy will fail. Set password in the provider \"backup\" block (from a sensitive variable) or STEWARD_BACKUP_PASSWORD in the environment.", location)
 		return nil, &d
 	}
 	r, err := p.openHandle(ctx, location, pw)

@@ -341,3 +341,26 @@ func TestLocationChangeKeepsOldRepository(t *testing.T) {
 	}
 	noChanges(t, h)
 }
+
+// TestNoProviderPassword: with the password only on the repository (as in
+// DESIGN.md's example), plans keep working with a warning that the
+// policies were not compared, and changing a policy says what is missing.
+func TestNoProviderPassword(t *testing.T) {
+	repo := filepath.Join(t.TempDir(), "main")
+	src := strings.Replace(siteConfig(repo, "7"), "password = var.backup_password", "", 1)
+	src = strings.Replace(src, fmt.Sprintf("path = %q", repo), fmt.Sprintf("path = %q\n  password = var.backup_password", repo), 1)
+	h := harness(t, src)
+	h.MustApply(h.MustPlan(plan.NormalMode))
+	p, diags := h.Plan(plan.NormalMode)
+	if diags.HasErrors() || p.HasChanges() {
+		t.Fatalf("second plan: %v %s", enginetest.Pending(p), enginetest.Describe(diags))
+	}
+	if msg := enginetest.Describe(diags); !strings.Contains(msg, "Policies not compared with the repository") {
+		t.Errorf("no warning about the unchecked policies: %s", msg)
+	}
+	h.WriteFile("main.st.hcl", strings.Replace(src, "daily   = 7", "daily   = 9", 1))
+	diags = h.Apply(h.MustPlan(plan.NormalMode))
+	if msg := enginetest.Describe(diags); !diags.HasErrors() || !strings.Contains(msg, "STEWARD_BACKUP_PASSWORD") {
+		t.Fatalf("changing a policy without a password: %s", msg)
+	}
+}

@@ -231,7 +231,7 @@ func (p *Provider) planPolicy(it providers.PlanItem) (cty.Value, providers.Diagn
 			}
 		}
 	}
-	if r := v.GetAttr("repository"); r.IsKnown() && !r.IsNull() {
+	if r := v.GetAttr("repository"); r.IsKnown() && !r.IsNull() && it.Prior.IsNull() {
 		if p.passwordFor(r.AsString()) == "" && p.password == "" {
 			// The repository's own password may be learned during the
 			// same apply; without it, nothing can open the repository.
