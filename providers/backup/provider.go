@@ -8,6 +8,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stewardhq/steward/providers"
+	"github.com/stewardhq/steward/providers/backup/backend"
+	"github.com/stewardhq/steward/providers/backup/backend/location"
 	"github.com/stewardhq/steward/providers/backup/crypto"
 	"github.com/stewardhq/steward/schema"
 )
@@ -26,6 +28,8 @@ type Provider struct {
 	// kdf sets the password hashing costs of new repositories; nil means
 	// the defaults.
 	kdf *crypto.KDFParams
+	// openBackend is OpenBackend; tests count the calls through it.
+	openBackend func(ctx context.Context, loc string, opts location.Options) (backend.Backend, error)
 
 	// password is the provider block's password, or the environment's.
 	password string
@@ -60,7 +64,7 @@ func NewWith(opts Options) *Provider {
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
 	}
-	return &Provider{schema: providerSchema(), getenv: opts.Getenv, kdf: opts.KDF, learned: map[string]string{}}
+	return &Provider{schema: providerSchema(), getenv: opts.Getenv, kdf: opts.KDF, openBackend: OpenBackend, learned: map[string]string{}}
 }
 
 // Schema implements providers.Provider.

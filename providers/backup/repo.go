@@ -33,7 +33,7 @@ func OpenBackend(ctx context.Context, loc string, opts location.Options) (backen
 // probeRepo says whether there is a repository at location, without a
 // password.
 func (p *Provider) probeRepo(ctx context.Context, location string) (repoInfo, bool, error) {
-	be, err := OpenBackend(ctx, location, p.sshOptions())
+	be, err := p.openBackend(ctx, location, p.sshOptions())
 	if err != nil {
 		return repoInfo{}, false, err
 	}
@@ -50,7 +50,7 @@ func (p *Provider) probeRepo(ctx context.Context, location string) (repoInfo, bo
 
 // initRepo creates a repository.
 func (p *Provider) initRepo(ctx context.Context, location, password, compression string, packSizeMiB int) (repoInfo, error) {
-	be, err := OpenBackend(ctx, location, p.sshOptions())
+	be, err := p.openBackend(ctx, location, p.sshOptions())
 	if err != nil {
 		return repoInfo{}, err
 	}
@@ -95,7 +95,7 @@ func (p *Provider) ensurePassword(ctx context.Context, location, password, oldPa
 
 // open opens the repository at location with password.
 func (p *Provider) open(ctx context.Context, location, password string) (*repository.Repository, error) {
-	be, err := OpenBackend(ctx, location, p.sshOptions())
+	be, err := p.openBackend(ctx, location, p.sshOptions())
 	if err != nil {
 		return nil, err
 	}
