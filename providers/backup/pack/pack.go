@@ -70,12 +70,6 @@ func NewWriter(sizeHint int) *Writer {
 	return &Writer{buf: make([]byte, 0, sizeHint)}
 }
 
-// NewWriterBuffer returns a Writer that assembles the pack in buf[:0],
-// so callers can reuse buffers between packs.
-func NewWriterBuffer(buf []byte) *Writer {
-	return &Writer{buf: buf[:0]}
-}
-
 // Add appends a sealed blob.
 func (w *Writer) Add(t blob.Type, id blob.ID, sealed []byte, uncompressedLength uint32) Entry {
 	e := Entry{Type: t, ID: id, Offset: uint32(len(w.buf)), Length: uint32(len(sealed)), UncompressedLength: uncompressedLength}

@@ -1,7 +1,6 @@
 package repository
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,14 +13,14 @@ import (
 	"github.com/stewardhq/steward/providers/backup/blob"
 	"github.com/stewardhq/steward/providers/backup/crypto"
 	"github.com/stewardhq/steward/providers/backup/index"
-	"github.com/stewardhq/steward/providers/backup/pack"
 )
 
 // blobStore is the write pipeline: SaveBlob -> jobs (bounded) -> workers
-// that compress and encrypt into the open pack of the blob's type -> full
-// packs go to uploads (bounded) -> uploaders store them and add their
-// entries to the index. Memory is bounded by the channel capacities: about
-// (workers + 2) blobs plus (2 open + uploads + 1 queued) packs.
+// that compress and encrypt, then append to the open pack of the blob's
+// type -> full packs go to uploads -> uploaders store them and add their
+// entries to the index. Packs are assembled in unlinked temporary files,
+// as restic does, so memory holds only blobs in flight: about
+// 2 x workers + cap(jobs) blob-sized buffers.
 type blobStore struct {
 	r *Repository
 	// ctx bounds background uploads: they outlive the SaveBlob call that
@@ -46,8 +45,8 @@ type blobStore struct {
 	err     error      // first background failure; sticky
 	stopped bool
 
-	bufs     [33]sync.Pool // *[]byte holding a blob's plaintext copy, by power-of-two size class
-	packBufs sync.Pool     // *[]byte for pack assembly
+	tempDir string
+	bufs    [numSizeClasses]sync.Pool // *[]byte by size class: plaintext copies and LoadBlob reads
 
 	blobsAdded, plaintextAdded, storedAdded atomic.Uint64
 	packsUploaded, packBytesUploaded        atomic.Uint64
@@ -79,25 +78,13 @@ type saveJob struct {
 	data *[]byte
 }
 
-type openPack struct {
-	// limit and reserved are guarded by blobStore.mu: workers reserve room
-	// before sealing, so whether a blob fits is decided without waiting for
-	// the pack's own lock.
-	limit    int
-	reserved int
-
-	mu  sync.Mutex
-	w   *pack.Writer
-	ids []blob.Handle
-}
-
-func newBlobStore(r *Repository, workers, uploaders int) *blobStore {
+func newBlobStore(r *Repository, workers, uploaders int, tempDir string) *blobStore {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &blobStore{
-		r: r, workers: workers, uploaders: uploaders, ctx: ctx, cancel: cancel,
+		r: r, workers: workers, uploaders: uploaders, ctx: ctx, cancel: cancel, tempDir: tempDir,
 		jobs: make(chan saveJob, workers),
 		// Unbuffered: a full pack waits in the worker that filled it, which
-		// is what bounds memory to about (2 open + uploads + 1) packs.
+		// slows SaveBlob down to the upload rate.
 		uploads: make(chan *openPack),
 		pending: make(map[blob.Handle]struct{}),
 		open:    make(map[blob.Type]*openPack),
@@ -134,6 +121,13 @@ func (s *blobStore) stop() {
 	close(s.uploads)
 	s.workerWG.Wait()
 	s.cancel()
+	// Packs never finished are abandoned: nothing refers to their blobs.
+	s.mu.Lock()
+	for t, p := range s.open {
+		p.discard()
+		delete(s.open, t)
+	}
+	s.mu.Unlock()
 }
 
 func (s *blobStore) fail(err error) {
@@ -230,54 +224,63 @@ func (r *Repository) SaveBlobWithID(ctx context.Context, t blob.Type, id blob.ID
 	}
 }
 
-// getBuf returns a buffer of capacity at least n from the pool of its
-// power-of-two size class, so chunks of varying sizes reuse buffers
-// instead of growing them.
-func (s *blobStore) getBuf(n int) *[]byte {
-	class := bits.Len(uint(n - 1))
-	if n <= 1 {
-		class = 0
+// Buffer size classes: powers of two up to 64 KiB, then multiples of
+// 256 KiB up to 16 MiB, so a chunk of any size between the chunker's 512 KiB
+// and 8 MiB wastes at most 256 KiB of its buffer.
+const (
+	smallClasses   = 17 // 1 B .. 64 KiB
+	largeStep      = 256 << 10
+	largeClasses   = 64 // 256 KiB .. 16 MiB
+	numSizeClasses = smallClasses + largeClasses
+)
+
+func sizeClass(n int) (class, capacity int) {
+	if n <= 1<<(smallClasses-1) {
+		c := 0
+		if n > 1 {
+			c = bits.Len(uint(n - 1))
+		}
+		return c, 1 << c
 	}
-	if class < len(s.bufs) {
+	k := (n + largeStep - 1) / largeStep
+	if k > largeClasses {
+		return -1, n
+	}
+	return smallClasses + k - 1, k * largeStep
+}
+
+// getBuf returns an empty buffer of capacity at least n, pooled by size
+// class so chunks of varying sizes reuse buffers instead of growing them.
+func (s *blobStore) getBuf(n int) *[]byte {
+	class, capacity := sizeClass(n)
+	if class >= 0 {
 		if b, ok := s.bufs[class].Get().(*[]byte); ok {
 			return b
 		}
-		b := make([]byte, 0, 1<<class)
-		return &b
 	}
-	b := make([]byte, 0, n)
+	b := make([]byte, 0, capacity)
 	return &b
 }
 
 func (s *blobStore) putBuf(b *[]byte) {
-	c := cap(*b)
-	if c&(c-1) != 0 || c == 0 {
-		return // not from a size class
-	}
-	if class := bits.Len(uint(c - 1)); class < len(s.bufs) {
+	class, capacity := sizeClass(cap(*b))
+	if class >= 0 && capacity == cap(*b) {
+		*b = (*b)[:0]
 		s.bufs[class].Put(b)
 	}
 }
 
-func (s *blobStore) getPackBuf() []byte {
-	if b, ok := s.packBufs.Get().(*[]byte); ok {
-		return (*b)[:0]
-	}
-	// Room for a full pack plus one maximal blob, so appends rarely grow it.
-	return make([]byte, 0, s.r.cfg.PackSize+s.r.cfg.PackSize/8)
-}
-
 func (s *blobStore) work() {
 	defer s.workerWG.Done()
-	var scratch []byte
+	var scratch, sealBuf []byte
 	for job := range s.jobs {
-		s.pack(job, &scratch)
+		s.pack(job, &scratch, &sealBuf)
 		s.putBuf(job.data)
 		s.inflight.Done()
 	}
 }
 
-func (s *blobStore) pack(job saveJob, scratch *[]byte) {
+func (s *blobStore) pack(job saveJob, scratch, sealBuf *[]byte) {
 	r := s.r
 	plain := *job.data
 	payload, compressed := r.codec.compress(r.cfg.Compression, (*scratch)[:0], plain)
@@ -288,20 +291,31 @@ func (s *blobStore) pack(job saveJob, scratch *[]byte) {
 	} else {
 		payload = plain
 	}
-	need := len(payload) + crypto.Overhead
+	sealed := r.key.Seal((*sealBuf)[:0], payload)
+	*sealBuf = sealed[:0]
+
 	var send []*openPack
 	s.mu.Lock()
 	p := s.open[job.h.Type]
-	if p != nil && p.reserved > 0 && p.reserved+need > p.limit {
-		// It would not fit: close this pack rather than grow its buffer.
+	if p != nil && p.reserved > 0 && p.reserved+len(sealed) > p.limit {
+		// Keep packs near the target size: close this one first.
 		send = append(send, p)
 		p = nil
 	}
 	if p == nil {
-		p = s.newPack(job.h.Type)
+		var err error
+		if p, err = s.newPack(); err != nil {
+			delete(s.pending, job.h)
+			s.mu.Unlock()
+			s.fail(err)
+			for _, full := range send {
+				s.sendUpload(full)
+			}
+			return
+		}
 		s.open[job.h.Type] = p
 	}
-	p.reserved += need
+	p.reserved += len(sealed)
 	if p.reserved >= r.cfg.PackSize {
 		send = append(send, p)
 		delete(s.open, job.h.Type)
@@ -311,26 +325,14 @@ func (s *blobStore) pack(job saveJob, scratch *[]byte) {
 	// reserved room in it.
 	p.mu.Lock()
 	s.mu.Unlock()
-	e := p.w.AddSealed(r.key, job.h.Type, job.h.ID, payload, ulen)
+	e := p.add(job.h, sealed, ulen)
+	p.mu.Unlock()
 	s.blobsAdded.Add(1)
 	s.plaintextAdded.Add(uint64(len(plain)))
 	s.storedAdded.Add(uint64(e.Length))
-	p.ids = append(p.ids, job.h)
-	p.mu.Unlock()
 	for _, full := range send {
 		s.sendUpload(full)
 	}
-}
-
-// newPack starts a pack. Data packs get a pooled buffer of the pack size
-// plus 1/8, which the "would not fit" rule keeps from growing; tree packs
-// are usually small and start small.
-func (s *blobStore) newPack(t blob.Type) *openPack {
-	limit := s.r.cfg.PackSize + s.r.cfg.PackSize/8
-	if t == blob.Tree {
-		return &openPack{limit: limit, w: pack.NewWriter(256 << 10)}
-	}
-	return &openPack{limit: limit, w: pack.NewWriterBuffer(s.getPackBuf())}
 }
 
 func (s *blobStore) sendUpload(p *openPack) {
@@ -347,32 +349,34 @@ func (s *blobStore) upload() {
 }
 
 func (s *blobStore) uploadPack(p *openPack) {
-	// Wait for any worker still sealing into this pack.
+	// Wait for any worker still writing into this pack.
 	p.mu.Lock()
-	entries := append([]pack.Entry(nil), p.w.Entries()...)
-	data := p.w.Finish(s.r.key)
-	p.mu.Unlock()
-	id := blob.FileID(data)
-	err := s.r.be.Save(s.ctx, backend.Handle{Type: backend.PackFile, Name: id.String()}, bytes.NewReader(data))
-	// Backends do not keep the reader's bytes, so the buffer can be reused;
-	// tree packs' small buffers are left to the garbage collector.
-	if cap(data) >= s.r.cfg.PackSize {
-		s.packBufs.Put(&data)
-	}
-	if err != nil {
-		s.fail(fmt.Errorf("upload pack %s: %w", id.Short(), err))
+	defer p.mu.Unlock()
+	defer p.discard()
+	dropPending := func() {
 		s.mu.Lock()
 		for _, h := range p.ids {
 			delete(s.pending, h)
 		}
 		s.mu.Unlock()
+	}
+	id, size, err := p.finish(s.r.key)
+	if err == nil {
+		err = s.r.be.Save(s.ctx, backend.Handle{Type: backend.PackFile, Name: id.String()}, p.file)
+		if err != nil {
+			err = fmt.Errorf("upload pack %s: %w", id.Short(), err)
+		}
+	}
+	if err != nil {
+		s.fail(err)
+		dropPending()
 		return
 	}
 	s.packsUploaded.Add(1)
-	s.packBytesUploaded.Add(uint64(len(data)))
-	s.r.index.Add(id, entries)
+	s.packBytesUploaded.Add(uint64(size))
+	s.r.index.Add(id, p.entries)
 	s.mu.Lock()
-	s.unsaved.AddPack(id, entries)
+	s.unsaved.AddPack(id, p.entries)
 	for _, h := range p.ids {
 		delete(s.pending, h)
 	}

@@ -30,6 +30,9 @@ type InitOptions struct {
 	Workers int
 	// Uploads is the number of concurrent pack uploads; 0 means 2.
 	Uploads int
+	// TempDir is where packs are assembled before upload; empty means
+	// os.TempDir().
+	TempDir string
 }
 
 // OpenOptions configure an opened repository for this session.
@@ -41,9 +44,10 @@ type OpenOptions struct {
 	PackSize int
 	// KDF sets the costs of keys added with AddKey; nil means the defaults.
 	KDF *crypto.KDFParams
-	// Workers and Uploads as in InitOptions.
+	// Workers, Uploads and TempDir as in InitOptions.
 	Workers int
 	Uploads int
+	TempDir string
 }
 
 // Repository is an open repository. Its methods are safe for concurrent
@@ -131,7 +135,7 @@ func Init(ctx context.Context, be backend.Backend, password []byte, opts InitOpt
 	if err := be.Save(ctx, backend.Handle{Type: backend.ConfigFile}, bytes.NewReader(cfgData)); err != nil {
 		return nil, fmt.Errorf("init %s: save config: %w", be.Location(), err)
 	}
-	return newRepository(be, master, keyID, cfg, kdf, opts.Workers, opts.Uploads)
+	return newRepository(be, master, keyID, cfg, kdf, opts.Workers, opts.Uploads, opts.TempDir)
 }
 
 // Open opens the repository at be with password. A password no key file
@@ -167,7 +171,7 @@ func Open(ctx context.Context, be backend.Backend, password []byte, opts OpenOpt
 	if opts.KDF != nil {
 		kdf = *opts.KDF
 	}
-	r, err := newRepository(be, master, keyID, cfg, kdf, opts.Workers, opts.Uploads)
+	r, err := newRepository(be, master, keyID, cfg, kdf, opts.Workers, opts.Uploads, opts.TempDir)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +182,7 @@ func Open(ctx context.Context, be backend.Backend, password []byte, opts OpenOpt
 	return r, nil
 }
 
-func newRepository(be backend.Backend, key *crypto.Key, keyID string, cfg Config, kdf crypto.KDFParams, workers, uploads int) (*Repository, error) {
+func newRepository(be backend.Backend, key *crypto.Key, keyID string, cfg Config, kdf crypto.KDFParams, workers, uploads int, tempDir string) (*Repository, error) {
 	c, err := newCodec()
 	if err != nil {
 		return nil, err
@@ -190,7 +194,7 @@ func newRepository(be backend.Backend, key *crypto.Key, keyID string, cfg Config
 		uploads = 2
 	}
 	r := &Repository{be: be, key: key, keyID: keyID, cfg: cfg, kdf: kdf, codec: c, index: index.New()}
-	r.store = newBlobStore(r, workers, uploads)
+	r.store = newBlobStore(r, workers, uploads, tempDir)
 	r.locker = newLockSet(r)
 	return r, nil
 }
