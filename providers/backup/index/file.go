@@ -1,9 +1,10 @@
 package index
 
 import (
-	"encoding/json"
+	"encoding/binary"
+	"errors"
 	"fmt"
-	"sort"
+	"math"
 
 	"github.com/stewardhq/steward/providers/backup/blob"
 	"github.com/stewardhq/steward/providers/backup/pack"
@@ -12,91 +13,163 @@ import (
 // Version is the index file format version written by Encode.
 const Version = 1
 
-// File is one index file's content.
+// magic starts every index file's plaintext.
+var magic = [4]byte{'S', 'T', 'I', 'X'}
+
+// File is one index file's content. It is stored in binary (see
+// Encode): a repository's index is read at every Open, and binary decodes
+// far faster than JSON (see FORMAT.md).
 type File struct {
-	Version int `json:"version"`
 	// Supersedes lists index files this one replaces (written by prune);
 	// readers may ignore them once this file is read.
-	Supersedes []blob.ID `json:"supersedes,omitempty"`
-	Packs      []Pack    `json:"packs"`
+	Supersedes []blob.ID
+	Packs      []Pack
 }
 
-// Pack lists the blobs of one pack.
+// Pack lists the blobs of one pack, in pack order.
 type Pack struct {
-	ID    blob.ID    `json:"id"`
-	Blobs []BlobJSON `json:"blobs"`
+	ID    blob.ID
+	Blobs []pack.Entry
 }
 
-// BlobJSON is one blob's entry in an index file.
-type BlobJSON struct {
-	ID                 blob.ID   `json:"id"`
-	Type               blob.Type `json:"type"`
-	Offset             uint32    `json:"offset"`
-	Length             uint32    `json:"length"`
-	UncompressedLength uint32    `json:"uncompressed_length,omitempty"`
-}
-
-// Entries returns the pack's blobs as pack entries.
-func (p Pack) Entries() []pack.Entry {
-	out := make([]pack.Entry, len(p.Blobs))
-	for i, b := range p.Blobs {
-		out[i] = pack.Entry{Type: b.Type, ID: b.ID, Offset: b.Offset, Length: b.Length, UncompressedLength: b.UncompressedLength}
-	}
-	return out
-}
+// Entries returns the pack's blobs.
+func (p Pack) Entries() []pack.Entry { return p.Blobs }
 
 // Size returns the length the pack must have, computed from its entries.
-func (p Pack) Size() int64 { return pack.Size(p.Entries()) }
+func (p Pack) Size() int64 { return pack.Size(p.Blobs) }
 
-// AddPack appends a pack's entries.
+// AddPack appends a pack's entries, which must be in offset order from 0
+// without gaps (as pack headers list them).
 func (f *File) AddPack(id blob.ID, entries []pack.Entry) {
-	p := Pack{ID: id, Blobs: make([]BlobJSON, len(entries))}
-	for i, e := range entries {
-		p.Blobs[i] = BlobJSON{ID: e.ID, Type: e.Type, Offset: e.Offset, Length: e.Length, UncompressedLength: e.UncompressedLength}
-	}
-	f.Packs = append(f.Packs, p)
+	f.Packs = append(f.Packs, Pack{ID: id, Blobs: append([]pack.Entry(nil), entries...)})
 }
 
-// Encode returns the file's plaintext.
+// Encode returns the file's plaintext:
+//
+//	"STIX" || version (1 byte) || uint32le(#supersedes) || supersedes ids (32 each)
+//	|| uint32le(#packs) || for each pack: id (32) || uint32le(#blobs) || blob entries
+//
+// where blob entries are the pack header's 41-byte records (type, stored
+// length, uncompressed length, id) with offsets implicit.
 func (f *File) Encode() ([]byte, error) {
-	f.Version = Version
-	if f.Packs == nil {
-		f.Packs = []Pack{}
+	size := len(magic) + 1 + 4 + len(f.Supersedes)*blob.IDSize + 4
+	for _, p := range f.Packs {
+		size += blob.IDSize + 4 + len(p.Blobs)*pack.EntrySize
 	}
-	data, err := json.Marshal(f)
-	if err != nil {
-		return nil, fmt.Errorf("encode index: %w", err)
+	out := make([]byte, 0, size)
+	out = append(out, magic[:]...)
+	out = append(out, Version)
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(f.Supersedes)))
+	for _, id := range f.Supersedes {
+		out = append(out, id[:]...)
 	}
-	return data, nil
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(f.Packs)))
+	for _, p := range f.Packs {
+		var off uint32
+		for _, e := range p.Blobs {
+			if e.Offset != off {
+				return nil, fmt.Errorf("encode index: pack %s: blob %s at offset %d, expected %d", p.ID.Short(), e.ID.Short(), e.Offset, off)
+			}
+			off += e.Length
+		}
+		out = append(out, p.ID[:]...)
+		out = binary.LittleEndian.AppendUint32(out, uint32(len(p.Blobs)))
+		out = append(out, pack.EncodeHeader(p.Blobs)...)
+	}
+	return out, nil
 }
 
-// DecodeFile parses an index file's plaintext and checks that each pack's
-// blobs are in offset order without overlap, so that Pack.Size is the
-// pack's true length.
+var errShort = errors.New("truncated")
+
+// reader consumes a plaintext index with bounds checks.
+type reader struct{ b []byte }
+
+func (r *reader) take(n int) ([]byte, error) {
+	if n < 0 || n > len(r.b) {
+		return nil, errShort
+	}
+	out := r.b[:n]
+	r.b = r.b[n:]
+	return out, nil
+}
+
+func (r *reader) count(each int) (int, error) {
+	b, err := r.take(4)
+	if err != nil {
+		return 0, err
+	}
+	n := binary.LittleEndian.Uint32(b)
+	// A count larger than the bytes left cannot be honest; checking it
+	// first keeps a hostile count from allocating.
+	if uint64(n)*uint64(each) > uint64(len(r.b)) {
+		return 0, fmt.Errorf("count %d exceeds the %d bytes left", n, len(r.b))
+	}
+	return int(n), nil
+}
+
+// DecodeFile parses an index file's plaintext.
 func DecodeFile(data []byte) (*File, error) {
-	var f File
-	if err := json.Unmarshal(data, &f); err != nil {
+	f, err := decode(data)
+	if err != nil {
 		return nil, fmt.Errorf("decode index: %w", err)
 	}
-	if f.Version != Version {
-		return nil, fmt.Errorf("decode index: unsupported version %d (this program reads version %d)", f.Version, Version)
+	return f, nil
+}
+
+func decode(data []byte) (*File, error) {
+	r := &reader{b: data}
+	head, err := r.take(len(magic) + 1)
+	if err != nil {
+		return nil, err
 	}
-	for i := range f.Packs {
-		p := &f.Packs[i]
-		sort.Slice(p.Blobs, func(a, b int) bool { return p.Blobs[a].Offset < p.Blobs[b].Offset })
-		var end uint64
-		for _, b := range p.Blobs {
-			if uint64(b.Offset) != end {
-				return nil, fmt.Errorf("decode index: pack %s: blob %s at offset %d, expected %d", p.ID.Short(), b.ID.Short(), b.Offset, end)
-			}
-			if b.Type != blob.Data && b.Type != blob.Tree {
-				return nil, fmt.Errorf("decode index: pack %s: blob %s has invalid type", p.ID.Short(), b.ID.Short())
-			}
-			end += uint64(b.Length)
-			if end > 1<<32-1 {
-				return nil, fmt.Errorf("decode index: pack %s is larger than 4 GiB", p.ID.Short())
-			}
+	if [4]byte(head[:4]) != magic {
+		return nil, errors.New("not an index file (bad magic)")
+	}
+	if head[4] != Version {
+		return nil, fmt.Errorf("unsupported version %d (this program reads version %d)", head[4], Version)
+	}
+	f := &File{}
+	n, err := r.count(blob.IDSize)
+	if err != nil {
+		return nil, fmt.Errorf("supersedes: %w", err)
+	}
+	for range n {
+		b, err := r.take(blob.IDSize)
+		if err != nil {
+			return nil, fmt.Errorf("supersedes: %w", err)
 		}
+		f.Supersedes = append(f.Supersedes, blob.ID(b))
 	}
-	return &f, nil
+	npacks, err := r.count(blob.IDSize + 4)
+	if err != nil {
+		return nil, fmt.Errorf("packs: %w", err)
+	}
+	f.Packs = make([]Pack, 0, npacks)
+	for i := range npacks {
+		idb, err := r.take(blob.IDSize)
+		if err != nil {
+			return nil, fmt.Errorf("pack %d: %w", i, err)
+		}
+		p := Pack{ID: blob.ID(idb)}
+		nb, err := r.count(pack.EntrySize)
+		if err != nil {
+			return nil, fmt.Errorf("pack %d: %w", i, err)
+		}
+		if nb > pack.MaxEntries {
+			return nil, fmt.Errorf("pack %s lists %d blobs, more than %d", p.ID.Short(), nb, pack.MaxEntries)
+		}
+		recs, err := r.take(nb * pack.EntrySize)
+		if err != nil {
+			return nil, fmt.Errorf("pack %s: %w", p.ID.Short(), err)
+		}
+		p.Blobs, _, err = pack.DecodeEntries(recs, math.MaxUint32)
+		if err != nil {
+			return nil, fmt.Errorf("pack %s: %w", p.ID.Short(), err)
+		}
+		f.Packs = append(f.Packs, p)
+	}
+	if len(r.b) != 0 {
+		return nil, fmt.Errorf("%d bytes of trailing garbage", len(r.b))
+	}
+	return f, nil
 }

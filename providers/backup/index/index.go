@@ -28,6 +28,12 @@ func New() *Index {
 	return &Index{blobs: make(map[blob.Handle]Location)}
 }
 
+// NewWithCapacity returns an empty Index with room for n blobs: loading a
+// large index into a map sized up front avoids rehashing it many times.
+func NewWithCapacity(n int) *Index {
+	return &Index{blobs: make(map[blob.Handle]Location, n)}
+}
+
 // Add records the blobs of one pack.
 func (x *Index) Add(packID blob.ID, entries []pack.Entry) {
 	x.mu.Lock()

@@ -47,15 +47,34 @@ func TestFileRoundTrip(t *testing.T) {
 }
 
 func TestDecodeRejects(t *testing.T) {
-	for name, in := range map[string]string{
-		"not json":    `{`,
-		"old version": `{"version":9,"packs":[]}`,
-		"bad type":    `{"version":1,"packs":[{"id":"` + blob.ID{}.String() + `","blobs":[{"id":"` + blob.ID{}.String() + `","type":"x","offset":0,"length":30}]}]}`,
-		"gap":         `{"version":1,"packs":[{"id":"` + blob.ID{}.String() + `","blobs":[{"id":"` + blob.ID{}.String() + `","type":"data","offset":5,"length":30}]}]}`,
+	var f index.File
+	f.AddPack(blob.ID{9}, []pack.Entry{{Type: blob.Data, ID: blob.ID{1}, Length: 100}})
+	good, err := f.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := index.DecodeFile(good); err != nil {
+		t.Fatal(err)
+	}
+	mutate := func(fn func(b []byte) []byte) []byte { return fn(append([]byte(nil), good...)) }
+	for name, in := range map[string][]byte{
+		"empty":       {},
+		"json":        []byte(`{"version":1,"packs":[]}`),
+		"new version": mutate(func(b []byte) []byte { b[4] = 9; return b }),
+		"truncated":   good[:len(good)-1],
+		"trailing":    append(append([]byte(nil), good...), 0),
+		"huge count":  mutate(func(b []byte) []byte { b[9], b[10], b[11], b[12] = 0xff, 0xff, 0xff, 0xff; return b }),
+		"bad type":    mutate(func(b []byte) []byte { b[len(b)-pack.EntrySize] = 7; return b }),
+		"too short":   mutate(func(b []byte) []byte { b[len(b)-pack.EntrySize+1] = 3; return b }),
 	} {
-		if _, err := index.DecodeFile([]byte(in)); err == nil {
+		if _, err := index.DecodeFile(in); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+	var gap index.File
+	gap.AddPack(blob.ID{9}, []pack.Entry{{Type: blob.Data, ID: blob.ID{1}, Offset: 5, Length: 100}})
+	if _, err := gap.Encode(); err == nil {
+		t.Error("encoded a pack whose first blob does not start at 0")
 	}
 }
 
@@ -66,15 +85,19 @@ func FuzzDecodeFile(f *testing.F) {
 	file.AddPack(blob.ID{9}, []pack.Entry{{Type: blob.Data, ID: blob.ID{1}, Length: 100}, {Type: blob.Tree, ID: blob.ID{2}, Offset: 100, Length: 40}})
 	seed, _ := file.Encode()
 	f.Add(seed)
-	f.Add([]byte(`{"version":1,"packs":null}`))
+	f.Add([]byte("STIX\x01\x00\x00\x00\x00\x01\x00\x00\x00"))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		g, err := index.DecodeFile(data)
 		if err != nil {
 			return
 		}
-		if _, err := g.Encode(); err != nil {
+		again, err := g.Encode()
+		if err != nil {
 			t.Fatalf("accepted index does not encode: %v", err)
+		}
+		if string(again) != string(data) {
+			t.Fatalf("accepted index does not encode back to the same bytes")
 		}
 		for _, p := range g.Packs {
 			_ = p.Size()

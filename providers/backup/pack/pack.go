@@ -119,10 +119,26 @@ func DecodeHeader(header []byte, packSize int64) ([]Entry, error) {
 	if n > MaxEntries {
 		return nil, fmt.Errorf("%w: %d header entries exceed the limit of %d", ErrDamaged, n, MaxEntries)
 	}
+	entries, end, err := DecodeEntries(header, packSize)
+	if err != nil {
+		return nil, err
+	}
+	if want := end + HeaderSize(n); want != packSize {
+		return nil, fmt.Errorf("%w: header lists %d bytes of blobs, so the pack should be %d bytes, not %d", ErrDamaged, end, want, packSize)
+	}
+	return entries, nil
+}
+
+// DecodeEntries parses consecutive 41-byte entry records (the pack header
+// format, also used by index files), assigning offsets from 0, and returns
+// them with the offset where the last blob ends, which must not pass limit.
+// len(records) must be a multiple of EntrySize.
+func DecodeEntries(records []byte, limit int64) ([]Entry, int64, error) {
+	n := len(records) / EntrySize
 	entries := make([]Entry, n)
 	var offset int64
 	for i := range entries {
-		rec := header[i*EntrySize : (i+1)*EntrySize]
+		rec := records[i*EntrySize : (i+1)*EntrySize]
 		e := Entry{
 			Type:               blob.Type(rec[0]),
 			Offset:             uint32(offset),
@@ -131,21 +147,18 @@ func DecodeHeader(header []byte, packSize int64) ([]Entry, error) {
 		}
 		copy(e.ID[:], rec[9:])
 		if e.Type != blob.Data && e.Type != blob.Tree {
-			return nil, fmt.Errorf("%w: entry %d has invalid blob type %d", ErrDamaged, i, rec[0])
+			return nil, 0, fmt.Errorf("%w: entry %d has invalid blob type %d", ErrDamaged, i, rec[0])
 		}
 		if e.Length < crypto.Overhead {
-			return nil, fmt.Errorf("%w: entry %d is %d bytes, shorter than the encryption envelope", ErrDamaged, i, e.Length)
+			return nil, 0, fmt.Errorf("%w: entry %d is %d bytes, shorter than the encryption envelope", ErrDamaged, i, e.Length)
 		}
 		offset += int64(e.Length)
-		if offset > packSize {
-			return nil, fmt.Errorf("%w: entry %d ends at %d, beyond the pack's %d bytes", ErrDamaged, i, offset, packSize)
+		if offset > limit {
+			return nil, 0, fmt.Errorf("%w: entry %d ends at %d, beyond the pack's %d bytes", ErrDamaged, i, offset, limit)
 		}
 		entries[i] = e
 	}
-	if want := offset + HeaderSize(n); want != packSize {
-		return nil, fmt.Errorf("%w: header lists %d bytes of blobs, so the pack should be %d bytes, not %d", ErrDamaged, offset, want, packSize)
-	}
-	return entries, nil
+	return entries, offset, nil
 }
 
 // ReadHeader reads, decrypts and decodes the header of the pack in r, which

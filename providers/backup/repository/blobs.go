@@ -466,8 +466,9 @@ func (r *Repository) LoadIndex(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	idx := index.New()
 	var problems []error
+	var loaded []*index.File
+	n := 0
 	for _, fi := range files {
 		f, err := r.LoadIndexFile(ctx, fi.Name)
 		if err != nil {
@@ -477,6 +478,13 @@ func (r *Repository) LoadIndex(ctx context.Context) error {
 			problems = append(problems, err)
 			continue
 		}
+		loaded = append(loaded, f)
+		for _, p := range f.Packs {
+			n += len(p.Blobs)
+		}
+	}
+	idx := index.NewWithCapacity(n)
+	for _, f := range loaded {
 		idx.AddFile(f)
 	}
 	// Blobs uploaded but not yet in an index file stay known.
