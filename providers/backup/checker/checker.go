@@ -311,12 +311,18 @@ func (c *checker) readData(ctx context.Context) error {
 	var wg sync.WaitGroup
 	var done int
 	var firstErr error
-	for range runtime.GOMAXPROCS(0) {
+	// One more reader than cores, so one can wait for I/O while the others
+	// compute.
+	for range runtime.GOMAXPROCS(0) + 1 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// scratch must not be nil: OpenBlob would then return
+			// plaintext inside the pack buffer, which is reused.
+			var buf []byte
+			scratch := make([]byte, 0, 1<<20)
 			for id := range work {
-				err := c.readPack(ctx, id)
+				err := c.readPack(ctx, id, &buf, &scratch)
 				c.mu.Lock()
 				done++
 				if err != nil && firstErr == nil {
@@ -343,12 +349,17 @@ func (c *checker) readData(ctx context.Context) error {
 }
 
 // readPack verifies one stored pack. It returns an error only when the
-// backend fails for reasons other than damage.
-func (c *checker) readPack(ctx context.Context, id blob.ID) error {
+// backend fails for reasons other than damage. buf and scratch are the
+// calling worker's reusable buffers.
+func (c *checker) readPack(ctx context.Context, id blob.ID, buf, scratch *[]byte) error {
 	var data []byte
 	err := c.repo.Backend().Load(ctx, backend.Handle{Type: backend.PackFile, Name: id.String()}, 0, 0, func(rd io.Reader) error {
-		var err error
-		data, err = io.ReadAll(rd)
+		// The listed size is only a hint (the file may have changed since).
+		b := bytes.NewBuffer((*buf)[:0])
+		b.Grow(int(c.sizes[id]) + bytes.MinRead)
+		_, err := b.ReadFrom(rd)
+		data = b.Bytes()
+		*buf = data[:0]
 		return err
 	})
 	if err != nil {
@@ -377,7 +388,10 @@ func (c *checker) readPack(ctx context.Context, id blob.ID) error {
 			Message: fmt.Sprintf("pack %s: header lists blobs that differ from index %s", id, ip.index)})
 	}
 	// Verify the blobs the index knows (falling back to the header for
-	// unreferenced packs): those are what restores will read.
+	// unreferenced packs): those are what restores will read. Blobs are
+	// decrypted in place, after the pack's hash and header were checked;
+	// entries never overlap, as both index and header derive offsets by
+	// adding up lengths.
 	entries := header
 	if indexed {
 		entries = ip.entries
@@ -389,8 +403,11 @@ func (c *checker) readPack(ctx context.Context, id blob.ID) error {
 		if end > int64(len(data)) {
 			err = fmt.Errorf("it lies beyond the end of the %d-byte pack", len(data))
 		} else {
-			sealed := bytes.Clone(data[e.Offset:end])
-			_, err = c.repo.OpenBlob(h, id, sealed, e.UncompressedLength, nil)
+			var plain []byte
+			plain, err = c.repo.OpenBlob(h, id, data[e.Offset:end], e.UncompressedLength, (*scratch)[:0])
+			if err == nil {
+				*scratch = plain[:0]
+			}
 		}
 		if err != nil {
 			var de *repository.DamagedBlobError
