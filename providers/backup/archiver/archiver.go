@@ -286,7 +286,9 @@ func (a *Archiver) Backup(ctx context.Context, paths []string) (*repository.Snap
 		}
 	}
 	close(r.jobs)
-	if werr := workers.Wait(); err == nil {
+	if werr := workers.Wait(); werr != nil {
+		// A worker's failure is the cause; the walk then only saw its
+		// context cancelled.
 		err = werr
 	}
 	cancelScan()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stewardhq/steward/providers/backup/archiver/archivertest"
 	"github.com/stewardhq/steward/providers/backup/backend"
+	"github.com/stewardhq/steward/providers/backup/backend/mem"
 	"github.com/stewardhq/steward/providers/backup/blob"
 	"github.com/stewardhq/steward/providers/backup/index"
 	"github.com/stewardhq/steward/providers/backup/repository"
@@ -294,5 +295,44 @@ func TestDamagedParentIsAWarning(t *testing.T) {
 	}
 	if sum.WarningCount == 0 || sum.FilesRead != 5 {
 		t.Errorf("damaged parent: %d warnings %v, %d files read; want a warning and every file read", sum.WarningCount, sum.Warnings, sum.FilesRead)
+	}
+}
+
+// failingBackend refuses to store packs, like a full disk or a server that
+// went away.
+type failingBackend struct {
+	backend.Backend
+}
+
+var errDiskFull = errors.New("no space left on device (injected)")
+
+func (b failingBackend) Save(ctx context.Context, h backend.Handle, rd io.Reader) error {
+	if h.Type == backend.PackFile {
+		return errDiskFull
+	}
+	return b.Backend.Save(ctx, h, rd)
+}
+
+func TestRepositoryFailureFailsTheBackup(t *testing.T) {
+	src := t.TempDir()
+	for i := 0; i < 20; i++ {
+		if err := os.WriteFile(filepath.Join(src, fmt.Sprintf("f%d", i)), archivertest.RandomBytes(uint64(i), 300_000), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	be := failingBackend{mem.New()}
+	repo, err := repository.Init(ctx, be, []byte(archivertest.Password), archivertest.InitOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	snap, _, err := New(repo, Options{Host: "h"}).Backup(ctx, []string{src})
+	if !errors.Is(err, errDiskFull) {
+		t.Fatalf("backup with a failing backend: snapshot %v, error %v; want the backend's error", snap, err)
+	}
+	sns, err := repo.Snapshots(ctx)
+	if err != nil || len(sns) != 0 {
+		t.Fatalf("snapshots after a failed backup: %v, %v", sns, err)
 	}
 }
