@@ -141,7 +141,9 @@ func (r *Restorer) Restore(ctx context.Context, target string) (*Summary, error)
 	}
 	walkErr := run.restoreTree(gctx, r.snap.Tree, target, "")
 	close(run.jobs)
-	if err := g.Wait(); walkErr == nil {
+	if err := g.Wait(); err != nil {
+		// A worker's failure is the cause; the walk then only saw its
+		// context cancelled.
 		walkErr = err
 	}
 	if walkErr != nil {
@@ -364,37 +366,39 @@ func (run *run) fileWorker(ctx context.Context) error {
 	return nil
 }
 
-// writeFile writes one file and its metadata. On damaged data the file is
-// removed so that nothing half written looks restored.
+// writeFile writes one file and its metadata. If anything fails before the
+// file is complete (damaged data, a write error, the repository going
+// away), the file is removed, so that nothing half written is left looking
+// restored.
 func (run *run) writeFile(ctx context.Context, job fileJob, buf []byte) ([]byte, error) {
 	f, err := os.OpenFile(job.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
+		return buf, err
+	}
+	fail := func(err error) ([]byte, error) {
+		f.Close()
+		if rerr := os.Remove(job.path); rerr != nil {
+			return buf, fmt.Errorf("%w (and removing the incomplete file: %w)", err, rerr)
+		}
 		return buf, err
 	}
 	var off int64
 	for _, id := range job.node.Content {
 		data, err := run.repo.LoadBlob(ctx, blob.Data, id, buf)
 		if err != nil {
-			f.Close()
-			if isDamage(err) {
-				if rerr := os.Remove(job.path); rerr != nil {
-					return buf, rerr
-				}
-			}
-			return buf, err
+			return fail(err)
 		}
 		buf = data
 		if err := writeSparse(f, data, off); err != nil {
-			f.Close()
-			return buf, err
+			return fail(err)
 		}
 		off += int64(len(data))
 	}
 	if err := f.Truncate(off); err != nil {
-		f.Close()
-		return buf, err
+		return fail(err)
 	}
 	if err := f.Close(); err != nil {
+		_ = os.Remove(job.path)
 		return buf, err
 	}
 	run.bytes.Add(uint64(off))
