@@ -3,7 +3,9 @@
 //
 // Every blob is verified by the repository as it is loaded, so a byte that
 // does not hash back to its id is never written. A file with a damaged or
-// missing data blob is deleted rather than left looking complete; the rest
+// missing data blob is deleted rather than left looking complete (so is a
+// file whose restore fails for any other reason, before Restore returns
+// that error); the rest
 // of the snapshot is still restored, and Restore then returns a
 // *DamagedError listing every file (or directory, when its tree blob is
 // damaged) that could not be restored.
