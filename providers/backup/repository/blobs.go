@@ -149,8 +149,11 @@ func (s *blobStore) failure() error {
 func (r *Repository) ID(plaintext []byte) blob.ID { return r.key.BlobID(plaintext) }
 
 // Has reports whether the blob is stored or being stored, so callers that
-// hashed it themselves can skip SaveBlob.
+// hashed it themselves can skip SaveBlob. The first blob operation loads the
+// index; Has has no context for that, so call LoadIndex first to control
+// it (if loading fails here, Has reports false and SaveBlob the error).
 func (r *Repository) Has(t blob.Type, id blob.ID) bool {
+	_ = r.ensureIndex(context.Background())
 	h := blob.Handle{Type: t, ID: id}
 	if r.index.Has(h) {
 		return true
@@ -181,6 +184,9 @@ func (r *Repository) SaveBlob(ctx context.Context, t blob.Type, plaintext []byte
 func (r *Repository) SaveBlobWithID(ctx context.Context, t blob.Type, id blob.ID, plaintext []byte) (bool, error) {
 	if t != blob.Data && t != blob.Tree {
 		return false, fmt.Errorf("save blob: invalid type %d", t)
+	}
+	if err := r.ensureIndex(ctx); err != nil {
+		return false, fmt.Errorf("save blob: %w", err)
 	}
 	s := r.store
 	h := blob.Handle{Type: t, ID: id}
@@ -459,9 +465,32 @@ func (r *Repository) LoadIndexFile(ctx context.Context, id string) (*index.File,
 	return f, nil
 }
 
+// ensureIndex loads the index on first use, so that commands that never
+// touch blobs (listing snapshots, keys, policies) do not pay for it.
+func (r *Repository) ensureIndex(ctx context.Context) error {
+	if r.indexLoaded.Load() {
+		return nil
+	}
+	r.indexLoadMu.Lock()
+	defer r.indexLoadMu.Unlock()
+	if r.indexLoaded.Load() {
+		return nil
+	}
+	return r.loadIndexLocked(ctx)
+}
+
 // LoadIndex (re)reads every index file into a fresh in-memory index.
-// Unreadable index files are skipped and recorded in IndexProblems.
+// Unreadable index files are skipped and recorded in IndexProblems. Blob
+// operations load the index by themselves on first use; call LoadIndex to
+// see index files written by other processes since, but not while SaveBlob
+// calls are in progress.
 func (r *Repository) LoadIndex(ctx context.Context) error {
+	r.indexLoadMu.Lock()
+	defer r.indexLoadMu.Unlock()
+	return r.loadIndexLocked(ctx)
+}
+
+func (r *Repository) loadIndexLocked(ctx context.Context) error {
 	files, err := r.ListFiles(ctx, backend.IndexFile)
 	if err != nil {
 		return err
@@ -497,6 +526,7 @@ func (r *Repository) LoadIndex(ctx context.Context) error {
 	r.indexMu.Lock()
 	r.indexProblems = problems
 	r.indexMu.Unlock()
+	r.indexLoaded.Store(true)
 	return nil
 }
 
@@ -513,6 +543,9 @@ func (r *Repository) IndexProblems() []error {
 // a missing pack or a short read gives a *DamagedBlobError (errors.Is
 // ErrDamaged); a blob the index does not know gives ErrBlobNotFound.
 func (r *Repository) LoadBlob(ctx context.Context, t blob.Type, id blob.ID, buf []byte) ([]byte, error) {
+	if err := r.ensureIndex(ctx); err != nil {
+		return nil, fmt.Errorf("load blob: %w", err)
+	}
 	h := blob.Handle{Type: t, ID: id}
 	loc, ok := r.index.Lookup(h)
 	if !ok {

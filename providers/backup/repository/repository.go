@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/restic/chunker"
 
@@ -65,6 +66,8 @@ type Repository struct {
 
 	indexMu       sync.Mutex
 	indexProblems []error
+	indexLoadMu   sync.Mutex  // serialises index loads
+	indexLoaded   atomic.Bool // whether the index was loaded once
 }
 
 func validatePackSize(n int) error {
@@ -139,9 +142,11 @@ func Init(ctx context.Context, be backend.Backend, password []byte, opts InitOpt
 }
 
 // Open opens the repository at be with password. A password no key file
-// accepts gives an error matching ErrWrongPassword. Index files that cannot
-// be read do not stop Open (check reports them, see IndexProblems): their
-// blobs are then simply unknown, which at worst stores them again.
+// accepts gives an error matching ErrWrongPassword. The index is loaded on
+// the first blob operation (or LoadIndex), not here, so that listing
+// snapshots or keys stays fast. Index files that cannot be read do not stop
+// it (check reports them, see IndexProblems): their blobs are then simply
+// unknown, which at worst stores them again.
 func Open(ctx context.Context, be backend.Backend, password []byte, opts OpenOptions) (*Repository, error) {
 	cf, err := loadConfigFile(ctx, be)
 	if err != nil {
@@ -171,15 +176,7 @@ func Open(ctx context.Context, be backend.Backend, password []byte, opts OpenOpt
 	if opts.KDF != nil {
 		kdf = *opts.KDF
 	}
-	r, err := newRepository(be, master, keyID, cfg, kdf, opts.Workers, opts.Uploads, opts.TempDir)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.LoadIndex(ctx); err != nil {
-		r.Close()
-		return nil, err
-	}
-	return r, nil
+	return newRepository(be, master, keyID, cfg, kdf, opts.Workers, opts.Uploads, opts.TempDir)
 }
 
 func newRepository(be backend.Backend, key *crypto.Key, keyID string, cfg Config, kdf crypto.KDFParams, workers, uploads int, tempDir string) (*Repository, error) {
@@ -211,8 +208,12 @@ func (r *Repository) Key() *crypto.Key { return r.key }
 // KeyID returns the id of the key file the repository was opened with.
 func (r *Repository) KeyID() string { return r.keyID }
 
-// Index returns the in-memory index of every blob.
-func (r *Repository) Index() *index.Index { return r.index }
+// Index returns the in-memory index of every blob, loading it first if no
+// blob operation did yet (call LoadIndex first to pass a context).
+func (r *Repository) Index() *index.Index {
+	_ = r.ensureIndex(context.Background())
+	return r.index
+}
 
 // Close stops the background workers and releases locks still held. It
 // does not flush: call Flush first, or unsaved blobs are lost (which is

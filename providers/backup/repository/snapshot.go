@@ -64,6 +64,9 @@ func (r *Repository) SaveSnapshot(ctx context.Context, sn *Snapshot) (blob.ID, e
 	if err := r.Flush(ctx); err != nil {
 		return blob.ID{}, fmt.Errorf("save snapshot: %w", err)
 	}
+	if err := r.ensureIndex(ctx); err != nil {
+		return blob.ID{}, fmt.Errorf("save snapshot: %w", err)
+	}
 	if !r.index.Has(blob.Handle{Type: blob.Tree, ID: sn.Tree}) {
 		return blob.ID{}, fmt.Errorf("save snapshot: root tree %s is not stored in the repository", sn.Tree.Short())
 	}

@@ -3,9 +3,12 @@ package repository_test
 import (
 	"context"
 	"errors"
+	"io"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/stewardhq/steward/providers/backup/backend"
 	"github.com/stewardhq/steward/providers/backup/blob"
 	"github.com/stewardhq/steward/providers/backup/repository"
 )
@@ -69,5 +72,46 @@ func TestSnapshots(t *testing.T) {
 	}
 	if sns, _ := r2.Snapshots(ctx); len(sns) != 1 || sns[0].ID != ids[2] {
 		t.Fatalf("after forget: %d snapshots", len(sns))
+	}
+}
+
+// countingBackend counts loads of index files.
+type countingBackend struct {
+	backend.Backend
+	indexLoads atomic.Int64
+}
+
+func (c *countingBackend) Load(ctx context.Context, h backend.Handle, length int, offset int64, fn func(io.Reader) error) error {
+	if h.Type == backend.IndexFile {
+		c.indexLoads.Add(1)
+	}
+	return c.Backend.Load(ctx, h, length, offset, fn)
+}
+
+// Listing snapshots must not pay for loading the index; blob operations
+// load it on first use.
+func TestIndexLoadedOnFirstUse(t *testing.T) {
+	ctx := context.Background()
+	r, be := repository.TestRepository(t)
+	id, _, err := r.SaveBlob(ctx, blob.Tree, []byte(`{"nodes":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.SaveSnapshot(ctx, repository.NewSnapshot([]string{"/"}, id)); err != nil {
+		t.Fatal(err)
+	}
+	cb := &countingBackend{Backend: be}
+	r2 := repository.TestReopen(t, cb)
+	if sns, err := r2.Snapshots(ctx); err != nil || len(sns) != 1 {
+		t.Fatalf("snapshots: %v %v", sns, err)
+	}
+	if n := cb.indexLoads.Load(); n != 0 {
+		t.Fatalf("open and list snapshots read %d index files", n)
+	}
+	if _, err := r2.LoadBlob(ctx, blob.Tree, id, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := cb.indexLoads.Load(); n != 1 {
+		t.Fatalf("first LoadBlob read %d index files, want 1", n)
 	}
 }
