@@ -78,6 +78,7 @@ type Warning struct {
 	Err  error
 }
 
+// String formats the warning as "path: problem".
 func (w Warning) String() string { return w.Path + ": " + w.Err.Error() }
 
 // Summary describes a finished backup.

@@ -60,6 +60,7 @@ type DamagedError struct {
 	Paths []string
 }
 
+// Error names the first 20 paths and counts the rest.
 func (e *DamagedError) Error() string {
 	const show = 20
 	list := e.Paths
