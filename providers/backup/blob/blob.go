@@ -104,4 +104,5 @@ type Handle struct {
 	ID   ID
 }
 
+// String describes the handle for messages ("data blob 1a2b3c4d").
 func (h Handle) String() string { return h.Type.String() + " blob " + h.ID.Short() }

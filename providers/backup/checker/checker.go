@@ -42,6 +42,7 @@ const (
 	Error
 )
 
+// String returns "error" or "warning".
 func (s Severity) String() string {
 	if s == Error {
 		return "error"
@@ -82,6 +83,7 @@ type Problem struct {
 	Message  string
 }
 
+// String is the problem as one line: severity and message.
 func (p Problem) String() string { return p.Severity.String() + ": " + p.Message }
 
 // Report is the outcome of a check.

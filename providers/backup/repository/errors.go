@@ -45,6 +45,7 @@ type DamagedBlobError struct {
 	Err  error
 }
 
+// Error names the blob, its pack and the cause.
 func (e *DamagedBlobError) Error() string {
 	return fmt.Sprintf("%s blob %s in pack %s is damaged: %v", e.Blob.Type, e.Blob.ID, e.Pack, e.Err)
 }
@@ -57,6 +58,7 @@ type LockedError struct {
 	Holder LockInfo
 }
 
+// Error names the lock holder and when it last refreshed the lock.
 func (e *LockedError) Error() string {
 	kind := "a shared"
 	if e.Holder.Exclusive {

@@ -19,6 +19,7 @@ type packReader struct {
 	h   backend.Handle
 }
 
+// ReadAt reads len(b) bytes at off with one ranged backend load.
 func (p packReader) ReadAt(b []byte, off int64) (int, error) {
 	err := p.be.Load(p.ctx, p.h, len(b), off, func(rd io.Reader) error {
 		_, err := io.ReadFull(rd, b)

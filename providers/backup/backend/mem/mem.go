@@ -1,5 +1,3 @@
-// Package mem is an in-memory backend.Backend for tests: fast, isolated,
-// and easy to corrupt on purpose through Files and Put.
 package mem
 
 import (
