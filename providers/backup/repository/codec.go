@@ -3,6 +3,7 @@ package repository
 import (
 	"fmt"
 	"runtime"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -10,9 +11,12 @@ import (
 // codec holds the zstd encoders and decoder a repository reuses: creating
 // them is expensive, and EncodeAll/DecodeAll are safe for concurrent use.
 type codec struct {
-	auto *zstd.Encoder
-	max  *zstd.Encoder
-	dec  *zstd.Decoder
+	auto  *zstd.Encoder
+	max   *zstd.Encoder
+	probe *zstd.Encoder // fastest level, for compressibility samples
+	dec   *zstd.Decoder
+
+	probeBufs sync.Pool
 }
 
 func newCodec() (*codec, error) {
@@ -25,13 +29,17 @@ func newCodec() (*codec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("init zstd: %w", err)
 	}
+	probe, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(n), zstd.WithLowerEncoderMem(true))
+	if err != nil {
+		return nil, fmt.Errorf("init zstd: %w", err)
+	}
 	// Blobs are at most a few MiB; cap the decoder so a hostile frame
 	// header cannot make it allocate more.
 	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(n), zstd.WithDecoderMaxMemory(256<<20))
 	if err != nil {
 		return nil, fmt.Errorf("init zstd: %w", err)
 	}
-	return &codec{auto: auto, max: maxEnc, dec: dec}, nil
+	return &codec{auto: auto, max: maxEnc, probe: probe, dec: dec}, nil
 }
 
 func (c *codec) enc(mode Compression) *zstd.Encoder {
@@ -44,6 +52,7 @@ func (c *codec) enc(mode Compression) *zstd.Encoder {
 func (c *codec) close() {
 	c.auto.Close()
 	c.max.Close()
+	c.probe.Close()
 	c.dec.Close()
 }
 
@@ -56,6 +65,44 @@ func (c *codec) compress(mode Compression, dst, plain []byte) ([]byte, bool) {
 	if mode == CompressionOff || len(plain) < 64 {
 		return dst, false
 	}
+	if mode == CompressionAuto && !c.looksCompressible(plain) {
+		return dst, false
+	}
 	out := c.enc(mode).EncodeAll(plain, dst)
 	return out, len(out)-len(dst) <= len(plain)-len(plain)/32
 }
+
+// Compressibility probe: samples of probeSample bytes from probeSamples
+// places spread over the blob, compressed at zstd's fastest level. Most
+// large incompressible data (media, archives, encrypted files) is
+// incompressible throughout, and the probe costs a few percent of
+// compressing the whole blob, which halves the cost of storing such data.
+const (
+	probeMinSize = 256 << 10
+	probeSample  = 16 << 10
+	probeSamples = 4
+)
+
+func (c *codec) looksCompressible(plain []byte) bool {
+	if len(plain) < probeMinSize {
+		return true
+	}
+	bufs, _ := c.probeBufs.Get().(*probeBuffers)
+	if bufs == nil {
+		bufs = &probeBuffers{in: make([]byte, 0, probeSample*probeSamples), out: make([]byte, 0, probeSample*probeSamples*9/8)}
+	}
+	defer c.probeBufs.Put(bufs)
+	sample := bufs.in[:0]
+	step := (len(plain) - probeSample) / (probeSamples - 1)
+	for i := range probeSamples {
+		off := i * step
+		sample = append(sample, plain[off:off+probeSample]...)
+	}
+	out := c.probe.EncodeAll(sample, bufs.out[:0])
+	bufs.in, bufs.out = sample[:0], out[:0]
+	// The same 1/32 rule as for whole blobs, a little more lenient since
+	// the fastest level compresses less than the one used for real.
+	return len(out) <= len(sample)-len(sample)/64
+}
+
+type probeBuffers struct{ in, out []byte }

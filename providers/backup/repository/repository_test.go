@@ -196,6 +196,20 @@ func TestCompressionModes(t *testing.T) {
 		}
 		r.Close()
 	}
+	// A blob half noise, half text still gets compressed in auto mode: the
+	// compressibility probe samples the whole blob, not just its start.
+	r, _ := repository.TestRepository(t)
+	mixed := append(randomBytes(t, 512<<10), compressible(512<<10, 3)...)
+	mid, _, err := r.SaveBlob(ctx, blob.Data, mixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if loc, _ := r.Index().Lookup(blob.Handle{Type: blob.Data, ID: mid}); loc.UncompressedLength == 0 || loc.Length > 800<<10 {
+		t.Errorf("half-compressible blob stored as %d bytes, compressed=%v", loc.Length, loc.UncompressedLength != 0)
+	}
 	if !(sizes[repository.CompressionMax] <= sizes[repository.CompressionAuto] && sizes[repository.CompressionAuto] < sizes[repository.CompressionOff]/2) {
 		t.Fatalf("stored sizes off=%d auto=%d max=%d: want max <= auto < off/2", sizes[repository.CompressionOff], sizes[repository.CompressionAuto], sizes[repository.CompressionMax])
 	}
