@@ -110,6 +110,10 @@ func TestPolicies(t *testing.T) {
 	if err != nil || strings.Join(names, ",") != "lab,office" {
 		t.Fatalf("policies = %v, %v", names, err)
 	}
+	all, err := r.Policies(ctx)
+	if err != nil || len(all) != 2 || string(all["office"]) != `{"paths":["/srv","/etc"]}` || string(all["lab"]) != `{}` {
+		t.Fatalf("Policies = %q, %v", all, err)
+	}
 	if n := len(be.Names(backend.PolicyFile)); n != 2 {
 		t.Fatalf("%d policy files, want 2 (old version removed)", n)
 	}

@@ -106,6 +106,22 @@ func (r *Repository) LoadPolicy(ctx context.Context, name string) ([]byte, error
 	return nil, fmt.Errorf("policy %q: %w", name, ErrPolicyNotFound)
 }
 
+// Policies returns every stored policy's current document by name, reading
+// each policy file once.
+func (r *Repository) Policies(ctx context.Context) (map[string][]byte, error) {
+	entries, err := r.policyFiles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]byte)
+	for _, e := range entries { // newest first
+		if _, seen := out[e.pf.Name]; !seen {
+			out[e.pf.Name] = e.pf.Doc
+		}
+	}
+	return out, nil
+}
+
 // ListPolicies returns the names of the stored policies, sorted.
 func (r *Repository) ListPolicies(ctx context.Context) ([]string, error) {
 	entries, err := r.policyFiles(ctx)
