@@ -38,8 +38,8 @@ func (p KDFParams) Validate() error {
 		return fmt.Errorf("unsupported KDF %q", p.Algorithm)
 	case p.Time < 1 || p.Time > 100:
 		return fmt.Errorf("KDF time %d out of range 1..100", p.Time)
-	case p.MemoryKiB < 8 || p.MemoryKiB > 4*1024*1024:
-		return fmt.Errorf("KDF memory %d KiB out of range 8..4194304", p.MemoryKiB)
+	case p.MemoryKiB < 8 || p.MemoryKiB > 1024*1024:
+		return fmt.Errorf("KDF memory %d KiB out of range 8..1048576", p.MemoryKiB)
 	case p.Threads < 1:
 		return fmt.Errorf("KDF threads must be at least 1")
 	case len(p.Salt) < 16:
