@@ -3,11 +3,13 @@ package repository
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stewardhq/steward/providers/backup/backend"
@@ -96,23 +98,33 @@ func (r *Repository) LoadSnapshot(ctx context.Context, id blob.ID) (*Snapshot, e
 	return &sn, nil
 }
 
-// Snapshots returns every snapshot, oldest first.
+// Snapshots returns every snapshot, oldest first. Snapshot files are read
+// a few at a time, since over SFTP each costs a round trip.
 func (r *Repository) Snapshots(ctx context.Context) ([]*Snapshot, error) {
 	files, err := r.ListFiles(ctx, backend.SnapshotFile)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Snapshot, 0, len(files))
-	for _, fi := range files {
+	out := make([]*Snapshot, len(files))
+	errs := make([]error, len(files))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, fi := range files {
 		id, err := blob.ParseID(fi.Name)
 		if err != nil {
 			return nil, fmt.Errorf("snapshot file %q: %w", fi.Name, err)
 		}
-		sn, err := r.LoadSnapshot(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sn)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			out[i], errs[i] = r.LoadSnapshot(ctx, id)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	return out, nil
