@@ -112,7 +112,8 @@ func (r *Repository) Snapshots(ctx context.Context) ([]*Snapshot, error) {
 	for i, fi := range files {
 		id, err := blob.ParseID(fi.Name)
 		if err != nil {
-			return nil, fmt.Errorf("snapshot file %q: %w", fi.Name, err)
+			errs[i] = fmt.Errorf("snapshot file %q: %w", fi.Name, err)
+			continue
 		}
 		wg.Add(1)
 		sem <- struct{}{}
