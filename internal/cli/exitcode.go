@@ -15,6 +15,15 @@ const (
 	// ExitChanges is returned by `plan -detailed-exitcode` when planning
 	// succeeded and the plan has changes.
 	ExitChanges = 2
+	// ExitNoRepository is returned by `steward backup` commands when there
+	// is no repository at the location given (restic uses the same code).
+	ExitNoRepository = 10
+	// ExitRepositoryLocked is returned by `steward backup` commands when
+	// another process holds a conflicting lock on the repository.
+	ExitRepositoryLocked = 11
+	// ExitWrongPassword is returned by `steward backup` commands when the
+	// password opens none of the repository's keys.
+	ExitWrongPassword = 12
 )
 
 // ExitCodes documents each exit code, in order.
@@ -25,6 +34,9 @@ var ExitCodes = []struct {
 	{ExitOK, "success (with plan -detailed-exitcode: success, no changes)"},
 	{ExitError, "error; the reason is printed on standard error"},
 	{ExitChanges, "plan -detailed-exitcode only: success, and the plan has changes"},
+	{ExitNoRepository, "backup commands: there is no repository at the location given"},
+	{ExitRepositoryLocked, "backup commands: the repository is locked by another process"},
+	{ExitWrongPassword, "backup commands: the password does not open the repository"},
 }
 
 // FlagError is a problem with the command line. Main prints it with a pointer
@@ -62,5 +74,22 @@ func exitCode(err error) int {
 	if errors.As(err, &ee) {
 		return ee.Code
 	}
+	var ce *CodedError
+	if errors.As(err, &ce) {
+		return ce.Code
+	}
 	return ExitError
 }
+
+// CodedError is a failure that is printed like any other and ends the run
+// with Code instead of ExitError.
+type CodedError struct {
+	Code int
+	Err  error
+}
+
+// Error returns the underlying error's message.
+func (e *CodedError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *CodedError) Unwrap() error { return e.Err }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/stewardhq/steward/providers"
+	"github.com/stewardhq/steward/providers/backup"
+	"github.com/stewardhq/steward/providers/backup/crypto"
 	"github.com/stewardhq/steward/providers/builtin"
 	"github.com/stewardhq/steward/providers/directory"
 	"github.com/stewardhq/steward/providers/network"
@@ -43,6 +45,11 @@ type Factory struct {
 	Interrupts func() (signals <-chan os.Signal, stop func())
 	// Exit ends the process at once; used on a second interrupt.
 	Exit func(code int)
+
+	// BackupKDF sets the password hashing costs of the repositories and
+	// keys `steward backup` creates; nil means the defaults. Tests make it
+	// cheap.
+	BackupKDF *crypto.KDFParams
 }
 
 // DefaultRegistry is the one place that lists the providers built into
@@ -52,6 +59,7 @@ func DefaultRegistry() *providers.Registry {
 		builtin.Name:   builtin.New,
 		network.Name:   network.New,
 		directory.Name: directory.New,
+		backup.Name:    backup.New,
 	})
 }
 

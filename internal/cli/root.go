@@ -57,6 +57,7 @@ Exit codes:
 		NewCmdDiscover(f),
 		NewCmdWorkspace(f, nil),
 		NewCmdForceUnlock(f, nil),
+		NewCmdBackup(f),
 	)
 	return root
 }

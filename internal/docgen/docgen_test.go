@@ -10,6 +10,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stewardhq/steward/providers"
+	"github.com/stewardhq/steward/providers/backup"
 	"github.com/stewardhq/steward/providers/builtin"
 	"github.com/stewardhq/steward/providers/directory"
 	"github.com/stewardhq/steward/providers/network"
@@ -27,6 +28,7 @@ var documented = []struct {
 	{"builtin", builtin.Name, builtin.New},
 	{"network", "network", network.New},
 	{"directory", "directory", directory.New},
+	{"backup", backup.Name, backup.New},
 }
 
 // TestReadmesUpToDate regenerates each provider's reference from its schema

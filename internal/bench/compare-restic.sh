@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Compares steward's backup store with restic on the same deterministic data
+# set: first backup, no-change backup, backup after changing ~5% of the
+# data, full restore, check --read-data, and repository size.
+#
+# Usage: internal/bench/compare-restic.sh
+#   SIZE_MIB=1024        size of the generated data set
+#   INITS=3              repositories initialised per tool for the size
+#                        figure (each picks a random chunker polynomial, so
+#                        sizes vary by a few percent): the median is shown
+#   STEWARD=path         steward binary (default: built from this checkout)
+#   RESTIC=path          restic binary (default: restic on PATH; apt-get install -y restic)
+#   WORK=dir             scratch directory (default: mktemp -d; removed at the end)
+#
+# Times are wall seconds and peak RSS from /usr/bin/time -f "%e %M". Before
+# each timed step the page cache is dropped when the kernel lets us
+# (echo 3 > /proc/sys/vm/drop_caches); the script prints whether it could.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+SIZE_MIB=${SIZE_MIB:-1024}
+INITS=${INITS:-3}
+RESTIC=${RESTIC:-$(command -v restic || true)}
+[ -n "$RESTIC" ] || { echo "restic not found: apt-get install -y restic" >&2; exit 1; }
+own_work=""
+if [ -z "${WORK:-}" ]; then
+  WORK=$(mktemp -d)
+  own_work=1
+fi
+cleanup() { [ -z "$own_work" ] || rm -rf "$WORK"; }
+trap cleanup EXIT
+mkdir -p "$WORK"
+
+STEWARD=${STEWARD:-}
+if [ -z "$STEWARD" ]; then
+  STEWARD=$WORK/steward
+  go build -o "$STEWARD" .
+fi
+go build -o "$WORK/backupdata" ./internal/bench/backupdata
+
+export STEWARD_BACKUP_PASSWORD=bench-password RESTIC_PASSWORD=bench-password
+export RESTIC_CACHE_DIR=$WORK/restic-cache
+DATA=$WORK/data
+
+if sync && echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then
+  drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
+  cache_note="page cache dropped before each timed step"
+else
+  drop_caches() { :; }
+  cache_note="page cache NOT dropped (not permitted here): every step reads from a warm cache"
+fi
+
+declare -A secs mib
+# timed NAME CMD...: runs CMD once, records wall seconds and peak RSS.
+timed() {
+  local name=$1; shift
+  drop_caches
+  if ! /usr/bin/time -f "%e %M" -o "$WORK/time.out" "$@" > "$WORK/$name.log" 2>&1; then
+    echo "FAILED: $name: $*" >&2
+    tail -n 20 "$WORK/$name.log" >&2
+    exit 1
+  fi
+  read -r t m < <(tail -n 1 "$WORK/time.out")
+  secs[$name]=$t
+  mib[$name]=$((m / 1024))
+  echo "  $name: ${t}s, $((m / 1024)) MiB" >&2
+}
+
+st() { "$STEWARD" backup "$@"; }
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo "generating ${SIZE_MIB} MiB in $DATA" >&2
+"$WORK/backupdata" -out "$DATA" -size "$SIZE_MIB"
+data_bytes=$(du -sb "$DATA" | cut -f1)
+
+echo "first and no-change backups" >&2
+st init --repo "$WORK/st1" > /dev/null
+timed st_first "$STEWARD" backup run --path "$DATA" --repo "$WORK/st1"
+timed st_nochange "$STEWARD" backup run --path "$DATA" --repo "$WORK/st1"
+"$RESTIC" init --repo "$WORK/rs1" > /dev/null
+timed rs_first "$RESTIC" backup --repo "$WORK/rs1" --compression auto "$DATA"
+timed rs_nochange "$RESTIC" backup --repo "$WORK/rs1" --compression auto "$DATA"
+
+st_sizes=$(du -sb "$WORK/st1" | cut -f1)
+rs_sizes=$(du -sb "$WORK/rs1" | cut -f1)
+for i in $(seq 2 "$INITS"); do
+  echo "extra init $i of $INITS for the size figure" >&2
+  st init --repo "$WORK/st$i" > /dev/null
+  st run --path "$DATA" --repo "$WORK/st$i" > /dev/null 2>&1
+  st_sizes="$st_sizes $(du -sb "$WORK/st$i" | cut -f1)"
+  rm -rf "$WORK/st$i"
+  "$RESTIC" init --repo "$WORK/rs$i" > /dev/null
+  "$RESTIC" backup --repo "$WORK/rs$i" --compression auto "$DATA" > /dev/null 2>&1
+  rs_sizes="$rs_sizes $(du -sb "$WORK/rs$i" | cut -f1)"
+  rm -rf "$WORK/rs$i"
+done
+st_first_size=$(echo "$st_sizes" | tr ' ' '\n' | median)
+rs_first_size=$(echo "$rs_sizes" | tr ' ' '\n' | median)
+
+echo "changing 5% of the data" >&2
+"$WORK/backupdata" -out "$DATA" -modify 5 >&2
+timed st_changed "$STEWARD" backup run --path "$DATA" --repo "$WORK/st1"
+timed rs_changed "$RESTIC" backup --repo "$WORK/rs1" --compression auto "$DATA"
+
+echo "restores" >&2
+timed st_restore "$STEWARD" backup restore latest --target "$WORK/st-restore" --repo "$WORK/st1"
+timed rs_restore "$RESTIC" restore latest --target "$WORK/rs-restore" --repo "$WORK/rs1"
+# restic restores the full source path below the target.
+st_ok=ok; rs_ok=ok
+st_root=$WORK/st-restore/$(basename "$DATA")  # steward restores a source below its base name
+rs_root=$WORK/rs-restore$DATA
+diff -r -q "$DATA" "$st_root" > /dev/null || st_ok=DIFFERS
+diff -r -q "$DATA" "$rs_root" > /dev/null || rs_ok=DIFFERS
+rm -rf "$WORK/st-restore" "$WORK/rs-restore"
+
+echo "checks" >&2
+timed st_check "$STEWARD" backup check --read-data --repo "$WORK/st1"
+timed rs_check "$RESTIC" check --read-data --repo "$WORK/rs1"
+
+st_size=$(du -sb "$WORK/st1" | cut -f1)
+rs_size=$(du -sb "$WORK/rs1" | cut -f1)
+mb() { awk "BEGIN{printf \"%.1f\", $1/1048576}"; }
+
+cat <<TABLE
+
+Data set: $(mb "$data_bytes") MiB generated by internal/bench/backupdata (seed 1), $(nproc) CPUs, $cache_note.
+steward: $("$STEWARD" version 2>/dev/null | head -n 1 || echo "built from this checkout"); $("$RESTIC" version | head -n 1).
+
+| step | steward s | steward peak MiB | restic s | restic peak MiB |
+|---|---:|---:|---:|---:|
+| first backup | ${secs[st_first]} | ${mib[st_first]} | ${secs[rs_first]} | ${mib[rs_first]} |
+| no-change backup | ${secs[st_nochange]} | ${mib[st_nochange]} | ${secs[rs_nochange]} | ${mib[rs_nochange]} |
+| backup after changing 5% | ${secs[st_changed]} | ${mib[st_changed]} | ${secs[rs_changed]} | ${mib[rs_changed]} |
+| full restore (identical: steward $st_ok, restic $rs_ok) | ${secs[st_restore]} | ${mib[st_restore]} | ${secs[rs_restore]} | ${mib[rs_restore]} |
+| check --read-data | ${secs[st_check]} | ${mib[st_check]} | ${secs[rs_check]} | ${mib[rs_check]} |
+
+| repository size (du -sb) | steward MiB | restic MiB |
+|---|---:|---:|
+| after the first backup (median of $INITS inits) | $(mb "$st_first_size") | $(mb "$rs_first_size") |
+| after all three backups (first repository) | $(mb "$st_size") | $(mb "$rs_size") |
+
+First-backup sizes per init: steward: $st_sizes; restic: $rs_sizes.
+TABLE
