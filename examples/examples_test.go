@@ -25,6 +25,9 @@ func exampleHarness(t *testing.T, name string) *enginetest.Harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = l.Stop() })
+	// As run.sh does, the backup repositories' password comes from the
+	// environment.
+	t.Setenv("STEWARD_BACKUP_PASSWORD", "example-backup-password")
 	h := enginetest.New(t, cli.DefaultRegistry(), map[string]string{})
 	if err := os.CopyFS(h.Dir, os.DirFS(name)); err != nil {
 		t.Fatal(err)
@@ -70,8 +73,8 @@ func editFile(t *testing.T, h *enginetest.Harness, name, old, new string) {
 func TestQuickstart(t *testing.T) {
 	h := exampleHarness(t, "quickstart")
 	p := h.MustPlan(plan.NormalMode)
-	if got := len(enginetest.Pending(p)); got != 24 {
-		t.Fatalf("first plan: %d changes, want 24 (6 VLANs, 3 ports, 3 groups, 12 users): %v", got, enginetest.Pending(p))
+	if got := len(enginetest.Pending(p)); got != 26 {
+		t.Fatalf("first plan: %d changes, want 26 (6 VLANs, 3 ports, 3 groups, 12 users, a backup repository and policy): %v", got, enginetest.Pending(p))
 	}
 	h.MustApply(p)
 	mustConverge(t, h)
@@ -96,6 +99,14 @@ func TestQuickstart(t *testing.T) {
 	h.MustApply(p)
 	mustConverge(t, h)
 
+	editFile(t, h, "main.st.hcl", "daily   = 7", "daily   = 14")
+	p = h.MustPlan(plan.NormalMode)
+	if got := summaries(p); !strings.Contains(got, `policy "shares" will keep 14 daily snapshots instead of 7`) || !strings.Contains(got, "deletes nothing") {
+		t.Fatalf("retention change: %q", got)
+	}
+	h.MustApply(p)
+	mustConverge(t, h)
+
 	editFile(t, h, "main.st.hcl", "leavers = toset([])", `leavers = toset(["hugo"])`)
 	p = h.MustPlan(plan.NormalMode)
 	if got := strings.Join(enginetest.Pending(p), ","); got != `update directory_user.staff["hugo"]` {
@@ -114,7 +125,7 @@ func TestSmallOffice(t *testing.T) {
 	h := exampleHarness(t, "small-office")
 	p := h.MustPlan(plan.NormalMode)
 	var md bytes.Buffer
-	if err := ui.RenderPlanMarkdown(&md, p); err != nil || !strings.Contains(md.String(), "**Plan: 50 to add") {
+	if err := ui.RenderPlanMarkdown(&md, p); err != nil || !strings.Contains(md.String(), "**Plan: 54 to add") {
 		t.Fatalf("markdown comment: %v\n%s", err, md.String())
 	}
 	h.MustApply(p)

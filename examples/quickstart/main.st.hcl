@@ -1,13 +1,14 @@
 # The quickstart: a small office's departments, each with its VLAN on the
-# core and access switches, a trunk between the two and a desk port, and
-# in the directory a group per department and the dozen people who work
-# there.
+# core and access switches, a trunk between the two and a desk port; in
+# the directory a group per department and the dozen people who work
+# there; and a nightly backup of the departments' shared files.
 #
 # `steward lab up --dir examples/quickstart` starts two simulated switches
 # (a Cisco IOS-XE core and an Arista EOS access switch, reached over real
 # SSH on 127.0.0.1) and an LDAP directory, and writes providers.st.hcl and
 # lab.auto.vars.hcl next to this file, so the configuration needs nothing
-# else.
+# else. The backup repository's password comes from STEWARD_BACKUP_PASSWORD
+# in the environment (run.sh makes one up).
 
 locals {
   departments = {
@@ -90,6 +91,28 @@ resource "directory_user" "staff" {
 
   lifecycle {
     prevent_destroy = true # leavers are disabled, never deleted by accident
+  }
+}
+
+# Backups: the shared files, every night at 01:00, into a repository next
+# to this file (a NAS or an SFTP server in real life: url = "sftp://...").
+# "steward backup run" runs the policy; forget and prune apply its keep
+# rules.
+resource "backup_repository" "office" {
+  path = abspath(".backups")
+}
+
+resource "backup_policy" "shares" {
+  repository = backup_repository.office.path
+  name       = "shares"
+  sources    = [abspath("shared")]
+  exclude    = ["*.tmp", "~$*"]
+  schedule   = "0 1 * * *"
+
+  keep {
+    daily   = 7
+    weekly  = 4
+    monthly = 12
   }
 }
 

@@ -2,7 +2,8 @@
 # The quickstart, start to finish, with nothing installed but Go: builds
 # steward, starts the built-in lab (two simulated switches and an LDAP
 # directory on 127.0.0.1), applies this example in a scratch copy of it,
-# shows that a second plan has no changes, and stops everything it started.
+# runs its backup policy once, shows that a second plan has no changes, and
+# stops everything it started.
 #
 # Each step prints the steward command it runs, so you can repeat it by hand.
 set -euo pipefail
@@ -23,6 +24,10 @@ rm -f "$office/run.sh"
 
 bold="" plain=""
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; fi
+# The backup repository's password; a real one comes from a secret store.
+STEWARD_BACKUP_PASSWORD="quickstart-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')"
+export STEWARD_BACKUP_PASSWORD
+
 step() {
   printf '\n%s$ steward %s%s\n' "$bold" "$*" "$plain"
   "$work/steward" "$@"
@@ -30,6 +35,8 @@ step() {
 
 step lab up --dir "$office"
 step -chdir="$office" apply -auto-approve
+step -chdir="$office" backup run
+step backup snapshots --repo "$office/.backups"
 set +e
 step -chdir="$office" plan -detailed-exitcode
 code=$?

@@ -6,9 +6,9 @@
 
 locals {
   departments = {
-    finance = { vlan = 20, gid = 5020 }
-    sales   = { vlan = 30, gid = 5030 }
-    it      = { vlan = 40, gid = 5040 }
+    finance = { vlan = 20, gid = 5020, keep_daily = 30, keep_monthly = 84 } # 7 years, for the auditors
+    sales   = { vlan = 30, gid = 5030, keep_daily = 14, keep_monthly = 12 }
+    it      = { vlan = 40, gid = 5040, keep_daily = 7, keep_monthly = 6 }
   }
 
   names = ["ada", "ben", "cleo", "dan", "eve", "finn", "gus", "hana", "ivan", "jo",
@@ -78,6 +78,36 @@ resource "directory_user" "staff" {
 
   lifecycle {
     prevent_destroy = true
+  }
+}
+
+# Backups: each department's share, nightly, into the office repository,
+# kept as long as the department needs. The repository's password comes
+# from STEWARD_BACKUP_PASSWORD; "steward backup run" runs every policy.
+variable "shares" {
+  description = "Directory holding one share per department; relative paths are resolved against this directory."
+  type        = string
+  default     = "shares"
+}
+
+resource "backup_repository" "office" {
+  path = abspath(".backups")
+}
+
+resource "backup_policy" "department" {
+  for_each   = local.departments
+  repository = backup_repository.office.path
+  name       = each.key
+  sources    = [abspath("${var.shares}/${each.key}")]
+  exclude    = ["*.tmp", "~$*", ".Trash-*"]
+  schedule   = "0 1 * * *"
+  tags       = [each.key]
+  prune      = true
+
+  keep {
+    daily   = each.value.keep_daily
+    weekly  = 4
+    monthly = each.value.keep_monthly
   }
 }
 

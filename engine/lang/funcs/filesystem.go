@@ -74,6 +74,30 @@ func MakeFileExistsFunc(baseDir string) function.Function {
 	})
 }
 
+// MakeAbsPathFunc returns the abspath function: a path made absolute and
+// clean, a relative one resolved against the module directory as file
+// resolves it. Providers that act on local paths (a backup repository, the
+// sources of a backup policy) need absolute ones, since steward may run from
+// any directory.
+func MakeAbsPathFunc(baseDir string) function.Function {
+	return function.New(&function.Spec{
+		Description: "Returns the absolute form of a path; a relative path is resolved against the module directory.",
+		Params: []function.Parameter{
+			{Name: "path", Type: cty.String, AllowMarked: true},
+		},
+		Type:         function.StaticReturnType(cty.String),
+		RefineResult: refineNotNull,
+		Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+			pathVal, marks := args[0].Unmark()
+			abs, err := filepath.Abs(resolvePath(baseDir, pathVal.AsString()))
+			if err != nil {
+				return cty.NilVal, function.NewArgErrorf(0, "cannot make the path absolute: %s", describeFSError(err, marks))
+			}
+			return cty.StringVal(abs).WithMarks(marks), nil
+		},
+	})
+}
+
 // MakeTemplateFileFunc returns the templatefile function. funcs is the table
 // made available inside templates; the caller is responsible for making sure
 // it does not contain a working templatefile, since a template that renders

@@ -576,3 +576,22 @@ func TestFunctionTable(t *testing.T) {
 		t.Error("Functions returned a shared map")
 	}
 }
+
+func TestAbsPath(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(t.TempDir())
+	for expr, want := range map[string]string{
+		`abspath("backups")`:     filepath.Join(dir, "backups"),
+		`abspath("./a/../b/")`:   filepath.Join(dir, "b"),
+		`abspath("/srv/x/../y")`: "/srv/y",
+		`abspath(".")`:           dir,
+	} {
+		got, diags := evalExpr(t, dir, expr)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s", expr, diags.Error())
+		}
+		if !got.RawEquals(cty.StringVal(want)) {
+			t.Errorf("%s = %#v, want %q", expr, got, want)
+		}
+	}
+}

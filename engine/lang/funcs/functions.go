@@ -121,6 +121,7 @@ func Functions(baseDir string) map[string]function.Function {
 		"timeadd":    stdlib.TimeAddFunc,
 
 		// Filesystem.
+		"abspath":    MakeAbsPathFunc(baseDir),
 		"file":       MakeFileFunc(baseDir),
 		"fileexists": MakeFileExistsFunc(baseDir),
 
