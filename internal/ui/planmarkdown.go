@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"sort"
 	"strings"
@@ -329,7 +328,7 @@ func (m *planMarkdown) render(lim mdLimits) string {
 	details := func(mc *mdChange) {
 		fence := fenceFor(mc.diff)
 		fmt.Fprintf(&b, "<details><summary>%s — %s</summary>\n\n%sdiff\n%s\n%s\n\n</details>\n\n",
-			html.EscapeString(mc.addr), html.EscapeString(mc.label), fence, diffMarkers(mc.diff), fence)
+			htmlText.Replace(mc.addr), htmlText.Replace(mc.label), fence, diffMarkers(mc.diff), fence)
 	}
 	budget, destrBudget := lim.details, lim.destrDetails
 	for _, list := range [][]*mdChange{m.changes, m.drift} {
@@ -427,11 +426,16 @@ func code(s string) string {
 // cell makes s safe inside a table cell.
 func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
+// htmlText escapes what would start HTML markup in text (not attribute
+// values). Quotes are left alone so that a reader of the raw comment sees
+// "finance", not &#34;finance&#34;.
+var htmlText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
 // mdText makes free text from a provider or the engine one safe line of
 // markdown: no HTML, no line breaks.
 func mdText(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	return html.EscapeString(s)
+	return htmlText.Replace(s)
 }
 
 // fenceFor is a code fence longer than any run of backticks in s.

@@ -124,7 +124,7 @@ func TestPlanMarkdownMixed(t *testing.T) {
 		"### ⚠️ Destructive changes",
 		"- `backup_repository.main` (`provider[\"steward/backup\"]`) will be **replace (destroy, then create)** because path changed",
 		"- `network_interface.uplink`: VLAN 30 will be added to the trunk",
-		"| `uid=alice,ou=people,dc=example,dc=org` |",
+		"| ⚠️ **destroy** | `directory_user.alice` | `ou=people,dc=example,dc=org` |",
 		"<details><summary>directory_user.alice — destroy</summary>",
 		"(sensitive value)",
 	} {
