@@ -505,7 +505,7 @@ func (r *run) saveDir(ctx context.Context, path string, node *tree.Node, prev *t
 			r.warn(child, err)
 			continue
 		}
-		cn, err := tree.Capture(child, fi, &r.owners)
+		cn, err := tree.Stat(child, fi, &r.owners)
 		if err != nil {
 			r.warn(child, err)
 			continue
@@ -516,6 +516,12 @@ func (r *run) saveDir(ctx context.Context, path string, node *tree.Node, prev *t
 		var cprev *tree.Node
 		if prevTree != nil {
 			cprev = prevTree.Find(name)
+		}
+		if !cn.ReuseExtras(cprev) {
+			if err := cn.ReadExtras(child); err != nil {
+				r.warn(child, err)
+				continue
+			}
 		}
 		var f *future
 		if cn.Type == tree.Dir {

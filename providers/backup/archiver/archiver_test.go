@@ -11,6 +11,8 @@ import (
 	"sort"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/stewardhq/steward/providers/backup/archiver/archivertest"
 	"github.com/stewardhq/steward/providers/backup/backend"
 	"github.com/stewardhq/steward/providers/backup/backend/mem"
@@ -334,5 +336,55 @@ func TestRepositoryFailureFailsTheBackup(t *testing.T) {
 	sns, err := repo.Snapshots(ctx)
 	if err != nil || len(sns) != 0 {
 		t.Fatalf("snapshots after a failed backup: %v, %v", sns, err)
+	}
+}
+
+// TestChangedXattrIsNoticed: unchanged files take their xattrs from the
+// parent snapshot without reading them, so a changed xattr must show in
+// the ctime and be read again.
+func TestChangedXattrIsNoticed(t *testing.T) {
+	src := t.TempDir()
+	file := filepath.Join(src, "f")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Setxattr(file, "user.v", []byte("1"), 0); err != nil {
+		t.Skipf("no user xattrs here: %v", err)
+	}
+	if err := os.Symlink("f", filepath.Join(src, "l")); err != nil {
+		t.Fatal(err)
+	}
+	repo, _ := archivertest.NewMemRepo(t)
+	ctx := context.Background()
+	xattrOf := func(snap *repository.Snapshot) string {
+		n := listing(t, repo, snap)[filepath.Base(src)+"/f"]
+		if len(n.Xattrs) != 1 {
+			t.Fatalf("xattrs %+v", n.Xattrs)
+		}
+		return string(n.Xattrs[0].Value)
+	}
+	first, _, err := New(repo, Options{Host: "h"}).Backup(ctx, []string{src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _, err := New(repo, Options{Host: "h"}).Backup(ctx, []string{src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if xattrOf(first) != "1" || xattrOf(second) != "1" {
+		t.Fatal("xattr lost when reused from the parent")
+	}
+	if l := listing(t, repo, second)[filepath.Base(src)+"/l"]; l.LinkTarget != "f" {
+		t.Fatalf("symlink target lost when reused from the parent: %+v", l)
+	}
+	if err := unix.Setxattr(file, "user.v", []byte("2"), 0); err != nil {
+		t.Fatal(err)
+	}
+	third, _, err := New(repo, Options{Host: "h"}).Backup(ctx, []string{src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := xattrOf(third); got != "2" {
+		t.Fatalf("changed xattr backed up as %q, want 2", got)
 	}
 }

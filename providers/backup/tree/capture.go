@@ -63,6 +63,20 @@ func (o *Owners) Group(gid uint32) string {
 // Node named fi.Name(). It reads the symlink target and the user.* extended
 // attributes; Content and Subtree are left for the caller.
 func Capture(path string, fi fs.FileInfo, owners *Owners) (*Node, error) {
+	n, err := Stat(path, fi, owners)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.ReadExtras(path); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// Stat is Capture without reading anything beyond fi: the symlink target
+// and extended attributes are left empty. A backup uses it with
+// ReuseExtras to avoid two system calls per unchanged file.
+func Stat(path string, fi fs.FileInfo, owners *Owners) (*Node, error) {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {
 		return nil, fmt.Errorf("capture %s: no Unix metadata", path)
@@ -88,11 +102,6 @@ func Capture(path string, fi fs.FileInfo, owners *Owners) (*Node, error) {
 	case File:
 		n.Size = uint64(st.Size)
 	case Symlink:
-		target, err := os.Readlink(path)
-		if err != nil {
-			return nil, fmt.Errorf("capture %s: %w", path, err)
-		}
-		n.LinkTarget = target
 		// Reading a link updates its atime and no flag prevents it, so a
 		// recorded atime would differ on every backup and defeat tree
 		// reuse. Keep the mtime in its place.
@@ -100,12 +109,39 @@ func Capture(path string, fi fs.FileInfo, owners *Owners) (*Node, error) {
 	case Device, CharDev:
 		n.Rdev = uint64(st.Rdev)
 	}
+	return n, nil
+}
+
+// ReadExtras reads what Stat leaves out: the symlink target and the user.*
+// extended attributes of path.
+func (n *Node) ReadExtras(path string) error {
+	if n.Type == Symlink {
+		target, err := os.Readlink(path)
+		if err != nil {
+			return fmt.Errorf("capture %s: %w", path, err)
+		}
+		n.LinkTarget = target
+	}
 	xattrs, err := readXattrs(path)
 	if err != nil {
-		return nil, fmt.Errorf("capture %s: %w", path, err)
+		return fmt.Errorf("capture %s: %w", path, err)
 	}
 	n.Xattrs = xattrs
-	return n, nil
+	return nil
+}
+
+// ReuseExtras copies the symlink target and extended attributes from prev,
+// an earlier capture of the same object, when nothing says they changed:
+// same type, inode, device and ctime. Setting an xattr updates the ctime,
+// and a symlink's target cannot change without a new inode. It reports
+// whether it copied; if not, call ReadExtras.
+func (n *Node) ReuseExtras(prev *Node) bool {
+	if prev == nil || prev.Type != n.Type || prev.Inode != n.Inode || prev.DeviceID != n.DeviceID || prev.ChangeTime != n.ChangeTime {
+		return false
+	}
+	n.LinkTarget = prev.LinkTarget
+	n.Xattrs = prev.Xattrs
+	return true
 }
 
 func typeOf(m fs.FileMode) Type {
