@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -151,4 +152,16 @@ func askPassword(f *Factory, prompt string) (string, error) {
 		return "", errNoPassword
 	}
 	return line, nil
+}
+
+// tuneGCForBulkData makes the garbage collector run more often in the
+// commands that stream gigabytes through short-lived chunk and pack buffers
+// (run, restore, check, prune): with Go's default GOGC=100 the heap grows to
+// twice what is live, which measured as twice restic's peak memory, while
+// GOGC=25 kept the same speed at well under it. A GOGC the user set wins.
+// It changes a process-wide setting, which is right for a command-line run.
+func tuneGCForBulkData(environ []string) {
+	if lookupEnv(environ, "GOGC") == "" {
+		debug.SetGCPercent(25)
+	}
 }

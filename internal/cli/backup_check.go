@@ -50,6 +50,7 @@ Exits 1 with a report of each problem when the repository is damaged.`,
 
 func backupCheckRun(opts *BackupCheckOptions) error {
 	f, ctx := opts.f, opts.ctx
+	tuneGCForBulkData(f.Environ)
 	r, err := openRepository(ctx, f, &opts.RepoFlags)
 	if err != nil {
 		return err

@@ -46,6 +46,7 @@ deletes backup data; it takes the repository's exclusive lock.`,
 
 func backupPruneRun(opts *BackupPruneOptions) error {
 	f, ctx := opts.f, opts.ctx
+	tuneGCForBulkData(f.Environ)
 	r, err := openRepository(ctx, f, &opts.RepoFlags)
 	if err != nil {
 		return err

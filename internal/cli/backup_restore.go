@@ -58,6 +58,7 @@ source path (/srv/shares/finance/2024) or as ls shows it (finance/2024).`,
 
 func backupRestoreRun(opts *BackupRestoreOptions) error {
 	f, ctx := opts.f, opts.ctx
+	tuneGCForBulkData(f.Environ)
 	r, err := openRepository(ctx, f, &opts.RepoFlags)
 	if err != nil {
 		return err

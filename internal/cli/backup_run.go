@@ -76,6 +76,7 @@ given tags and exclusions; no policy is involved and nothing is forgotten.`,
 
 func backupRunRun(opts *BackupRunOptions) error {
 	f := opts.f
+	tuneGCForBulkData(f.Environ)
 	if len(opts.Paths) > 0 {
 		return backupAdHoc(opts)
 	}

@@ -39,8 +39,9 @@ type Options struct {
 	// false, the latest snapshot with the same host, paths and policy.
 	Parent   *repository.Snapshot
 	NoParent bool
-	// Workers bounds how many files are read at once (default: twice the
-	// number of CPUs, at least 4).
+	// Workers bounds how many files are read at once (default: one more
+	// than the number of CPUs, at least 3: each holds a chunk buffer, so
+	// more workers cost memory without making a CPU-bound backup faster).
 	Workers int
 	// Progress receives events; nil fields are ignored.
 	Progress Progress
@@ -120,7 +121,7 @@ type Archiver struct {
 // New returns an archiver writing to repo.
 func New(repo *repository.Repository, opts Options) *Archiver {
 	if opts.Workers <= 0 {
-		opts.Workers = max(4, 2*runtime.GOMAXPROCS(0))
+		opts.Workers = max(3, runtime.GOMAXPROCS(0)+1)
 	}
 	return &Archiver{repo: repo, opts: opts}
 }

@@ -313,9 +313,10 @@ func (c *checker) readData(ctx context.Context) error {
 	var wg sync.WaitGroup
 	var done int
 	var firstErr error
-	// One more reader than cores, so one can wait for I/O while the others
-	// compute.
-	for range runtime.GOMAXPROCS(0) + 1 {
+	// One reader per core: each holds a whole pack (16 MiB by default) and
+	// its largest blob, so readers are what check's memory is made of, and
+	// a pack read from disk is quick next to decrypting and hashing it.
+	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
