@@ -1,0 +1,50 @@
+package plugin
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+)
+
+// tailLines keeps the last lines a plugin wrote to its standard error, so
+// that a crash can be explained with the plugin's own last words (a Go
+// panic and its stack). Structured log lines (hclog's JSON) are left out:
+// they go to the log sink, and they are not what a user needs to see.
+type tailLines struct {
+	mu      sync.Mutex
+	max     int
+	lines   []string
+	partial []byte
+}
+
+func newTailLines(max int) *tailLines { return &tailLines{max: max} }
+
+// Write receives the plugin's raw standard error.
+func (t *tailLines) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.partial = append(t.partial, p...)
+	for {
+		i := bytes.IndexByte(t.partial, '\n')
+		if i < 0 {
+			break
+		}
+		line := strings.TrimRight(string(t.partial[:i]), "\r")
+		t.partial = t.partial[i+1:]
+		if line == "" || strings.HasPrefix(line, `{"@`) {
+			continue
+		}
+		t.lines = append(t.lines, line)
+		if len(t.lines) > t.max {
+			t.lines = t.lines[len(t.lines)-t.max:]
+		}
+	}
+	return len(p), nil
+}
+
+// String returns the kept lines.
+func (t *tailLines) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return strings.Join(t.lines, "\n")
+}
