@@ -43,9 +43,9 @@ func (g *grpcPlugin) GRPCClient(_ context.Context, _ *goplugin.GRPCBroker, c *gr
 func Serve(p providers.Provider) {
 	if cfg := p.Schema().Config; cfg != nil {
 		if err := cfg.InternalValidate(); err != nil {
-		// A schema steward cannot use is the plugin author's mistake;
-		// saying so here beats a confusing error on steward's side.
-		fmt.Fprintf(os.Stderr, "provider schema is invalid: %v\n", err)
+			// A schema steward cannot use is the plugin author's mistake;
+			// saying so here beats a confusing error on steward's side.
+			fmt.Fprintf(os.Stderr, "provider schema is invalid: %v\n", err)
 			os.Exit(1)
 		}
 	}

@@ -155,4 +155,3 @@ func (s *server) Close(context.Context, *pb.Close_Request) (*pb.Close_Response, 
 	}
 	return &pb.Close_Response{}, nil
 }
-
