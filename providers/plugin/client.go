@@ -111,6 +111,7 @@ type Provider struct {
 	client    *goplugin.Client
 	rpc       pb.ProviderClient
 	stderr    *tailLines
+	cmd       *exec.Cmd
 
 	mu   sync.Mutex
 	dead *providers.Diagnostic
@@ -139,6 +140,7 @@ func (p *Provider) doStart() error {
 	p.stderr = newTailLines(20)
 	cmd := exec.Command(p.path, p.opts.Args...)
 	cmd.Env = append(os.Environ(), p.opts.Env...)
+	p.cmd = cmd
 	cfg := &goplugin.ClientConfig{
 		HandshakeConfig:  Handshake,
 		Plugins:          goplugin.PluginSet{pluginName: &grpcPlugin{}},
@@ -193,7 +195,7 @@ func (p *Provider) startError(err error) error {
 	switch {
 	case errors.Is(err, goplugin.ErrChecksumsDoNotMatch):
 		hint = "; the binary changed after its checksum was checked"
-	case strings.Contains(err.Error(), "Incompatible API version"), strings.Contains(err.Error(), "Unrecognized remote plugin message"):
+	case strings.Contains(strings.ToLower(err.Error()), "incompatible api version"), strings.Contains(err.Error(), "Unrecognized remote plugin message"):
 		hint = fmt.Sprintf("; is it a steward provider plugin built for plugin protocol %d?", ProtocolVersion)
 	}
 	return fmt.Errorf("starting %s: %w%s%s", p.describe(), err, hint, p.lastWords())
@@ -235,12 +237,6 @@ func (p *Provider) call(ctx context.Context, method string, rpc func(ctx context
 		return nil
 	}
 	switch {
-	case p.exited():
-		return p.markDead(providers.Diagnostic{
-			Severity: providers.Error,
-			Summary:  "Provider plugin exited unexpectedly",
-			Detail:   fmt.Sprintf("%s exited unexpectedly during %s: %s%s", p.describe(), method, grpcMessage(err), p.lastWords()),
-		})
 	case ctx.Err() != nil:
 		return providers.Diagnostics{{
 			Severity: providers.Error,
@@ -249,13 +245,23 @@ func (p *Provider) call(ctx context.Context, method string, rpc func(ctx context
 		}}
 	case cctx.Err() != nil:
 		// A plugin that does not answer cannot be trusted to answer the
-		// next call either; stop it so that nothing else waits on it.
+		// next call either; stop it at once (a graceful stop would wait for
+		// the hung call) so that nothing else waits on it.
+		if p.cmd.Process != nil {
+			_ = p.cmd.Process.Kill()
+		}
 		p.client.Kill()
 		return p.markDead(providers.Diagnostic{
 			Severity: providers.Error,
 			Summary:  "Provider plugin timed out",
 			Detail: fmt.Sprintf("%s did not answer %s within %s and was stopped (set STEWARD_PLUGIN_TIMEOUT to allow longer)%s",
 				p.describe(), method, p.opts.CallTimeout, p.lastWords()),
+		})
+	case p.exited():
+		return p.markDead(providers.Diagnostic{
+			Severity: providers.Error,
+			Summary:  "Provider plugin exited unexpectedly",
+			Detail:   fmt.Sprintf("%s exited unexpectedly during %s: %s%s", p.describe(), method, grpcMessage(err), p.lastWords()),
 		})
 	}
 	return providers.Diagnostics{{
