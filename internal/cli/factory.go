@@ -41,6 +41,9 @@ type Factory struct {
 	Interrupts func() (signals <-chan os.Signal, stop func())
 	// Exit ends the process at once; used on a second interrupt.
 	Exit func(code int)
+	// Executable returns steward's own binary, which serves built-in
+	// providers out of process; nil means os.Executable.
+	Executable func() (string, error)
 }
 
 // DefaultRegistry is the one place that lists the providers built into

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/stewardhq/steward/providers/plugin"
 )
 
 // Main runs steward with the given arguments (without the program name) and
@@ -35,6 +37,9 @@ func Run(f *Factory, args []string) int {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// No plugin process outlives steward, even one a failed command never
+	// closed.
+	defer plugin.CleanupClients()
 	stop := watchInterrupts(f, cancel)
 	defer stop()
 

@@ -13,6 +13,7 @@ import (
 	"github.com/stewardhq/steward/engine/config"
 	"github.com/stewardhq/steward/engine/eval"
 	"github.com/stewardhq/steward/engine/state"
+	"github.com/stewardhq/steward/providers"
 )
 
 // operation is one run against the working directory: the loaded
@@ -24,6 +25,8 @@ type operation struct {
 	cfg    *config.Config
 	vars   map[string]cty.Value
 	key    []byte
+	// registry holds the built-in providers and the configuration's plugins.
+	registry *providers.Registry
 
 	store  *state.LocalStore
 	unlock state.Unlocker
@@ -58,6 +61,11 @@ func (f *Factory) loadConfig(vars []config.VarArg) (*operation, error) {
 	if s := cfg.Root.Settings; s != nil && s.State != nil && s.State.Kind != "local" {
 		return nil, fmt.Errorf("the state storage %q set in the steward block is not available in this build of steward; only the local file %s is", s.State.Kind, StateFile)
 	}
+	reg, err := f.registryFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	op.registry = reg
 	key, err := state.LoadOrCreateKey(f.WorkDir)
 	if err != nil {
 		return nil, fmt.Errorf("loading the state hash key: %w", err)
@@ -134,7 +142,7 @@ func lockError(err error, timeout time.Duration) error {
 func (op *operation) evalOptions(hooks eval.Hooks, parallelism int) eval.Options {
 	return eval.Options{
 		Config:      op.cfg,
-		Registry:    op.f.Registry(),
+		Registry:    op.registry,
 		State:       op.prior,
 		Variables:   op.vars,
 		HashKey:     op.key,

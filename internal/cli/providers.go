@@ -19,7 +19,7 @@ func NewCmdProviders(f *Factory) *cobra.Command {
 		Args:  noArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(NewCmdProvidersSchema(f, nil))
+	cmd.AddCommand(NewCmdProvidersSchema(f, nil), NewCmdProvidersLock(f, nil))
 	return cmd
 }
 

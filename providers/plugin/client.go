@@ -39,8 +39,14 @@ type Options struct {
 	// Args are passed to the binary (`provider serve network` when steward
 	// serves one of its own providers).
 	Args []string
+	// Display is how messages name the binary, for example the path as the
+	// configuration wrote it; empty means the path given to NewClient.
+	Display string
 	// Env is added to steward's environment for the plugin process.
 	Env []string
+	// Dir is the plugin's working directory, which relative paths in its
+	// configuration start from; empty means steward's.
+	Dir string
 	// SHA256, when set, is the checksum the binary must have; a binary
 	// that differs is not started.
 	SHA256 []byte
@@ -127,7 +133,13 @@ func (p *Provider) setSchema(s *schema.Provider) {
 }
 
 // describe names the provider and its binary the same way in every message.
-func (p *Provider) describe() string { return fmt.Sprintf("provider %q (%s)", p.name, p.path) }
+func (p *Provider) describe() string {
+	shown := p.opts.Display
+	if shown == "" {
+		shown = p.path
+	}
+	return fmt.Sprintf("provider %q (%s)", p.name, shown)
+}
 
 // start runs the plugin process and, unless the schema is known already,
 // reads it.
@@ -140,6 +152,7 @@ func (p *Provider) doStart() error {
 	p.stderr = newTailLines(20)
 	cmd := exec.Command(p.path, p.opts.Args...)
 	cmd.Env = append(os.Environ(), p.opts.Env...)
+	cmd.Dir = p.opts.Dir
 	p.cmd = cmd
 	cfg := &goplugin.ClientConfig{
 		HandshakeConfig:  Handshake,

@@ -7,15 +7,22 @@ import (
 )
 
 // tailLines keeps the last lines a plugin wrote to its standard error, so
-// that a crash can be explained with the plugin's own last words (a Go
-// panic and its stack). Structured log lines (hclog's JSON) are left out:
-// they go to the log sink, and they are not what a user needs to see.
+// that a crash can be explained with the plugin's own last words.
+// Structured log lines (hclog's JSON) are left out: they go to the log
+// sink, and they are not what a user needs to see. A Go panic is kept from
+// its first line, the message and the top of the stack, since the end of
+// a long goroutine dump explains nothing.
 type tailLines struct {
 	mu      sync.Mutex
 	max     int
 	lines   []string
 	partial []byte
+	inPanic bool
 }
+
+// panicLines is how much of a panic is kept: the message and the first
+// frames of the panicking goroutine.
+const panicLines = 12
 
 func newTailLines(max int) *tailLines { return &tailLines{max: max} }
 
@@ -32,6 +39,16 @@ func (t *tailLines) Write(p []byte) (int, error) {
 		line := strings.TrimRight(string(t.partial[:i]), "\r")
 		t.partial = t.partial[i+1:]
 		if line == "" || strings.HasPrefix(line, `{"@`) {
+			continue
+		}
+		if !t.inPanic && (strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ")) {
+			t.inPanic = true
+			t.lines = t.lines[:0]
+		}
+		if t.inPanic {
+			if len(t.lines) < panicLines {
+				t.lines = append(t.lines, line)
+			}
 			continue
 		}
 		t.lines = append(t.lines, line)
