@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -61,13 +62,16 @@ type Options struct {
 
 // NewClient returns a factory of providers that run the plugin binary at
 // path and forward every call to it. name is the provider's name, used in
-// every message about the plugin. Each provider the factory makes runs its
-// own process, killed by Close; call CleanupClients before steward exits to
+// every message about the plugin. Each configured provider runs its own
+// process, killed by Close; call CleanupClients before steward exits to
 // kill any left over.
 //
 // The first provider made reads the schema from the plugin; later ones
-// reuse it and start their process only when first used, so that reading
-// schemas does not cost a process per caller.
+// reuse it and start their process only when first used. A provider that
+// was closed without being used (the engine makes one just to read the
+// schema) hands its process on to the next provider instead of killing
+// it, so that a plan starts one process per provider configuration, not
+// two.
 func NewClient(name, path string, opts Options) providers.Factory {
 	if opts.CallTimeout <= 0 {
 		opts.CallTimeout = DefaultCallTimeout
@@ -78,13 +82,15 @@ func NewClient(name, path string, opts Options) providers.Factory {
 	if opts.Logger == nil {
 		opts.Logger = hclog.NewNullLogger()
 	}
-	var mu sync.Mutex
-	var cached *schema.Provider
+	pool := &processPool{}
 	return func() (providers.Provider, error) {
-		p := &Provider{name: name, path: path, opts: opts}
-		mu.Lock()
-		s := cached
-		mu.Unlock()
+		p := &Provider{name: name, path: path, opts: opts, pool: pool}
+		s, idle := pool.take()
+		if idle != nil {
+			p.setSchema(s)
+			p.adopt(idle)
+			return p, nil
+		}
 		if s != nil {
 			p.setSchema(s)
 			return p, nil
@@ -92,11 +98,56 @@ func NewClient(name, path string, opts Options) providers.Factory {
 		if err := p.start(); err != nil {
 			return nil, err
 		}
-		mu.Lock()
-		cached = p.schema
-		mu.Unlock()
+		pool.setSchema(p.schema)
 		return p, nil
 	}
+}
+
+// processPool is what the providers of one factory share: the schema, and
+// at most one started, never used plugin process.
+type processPool struct {
+	mu     sync.Mutex
+	schema *schema.Provider
+	idle   *process
+}
+
+// process is a started plugin process and the connection to it.
+type process struct {
+	client *goplugin.Client
+	rpc    pb.ProviderClient
+	cmd    *exec.Cmd
+	stderr *tailLines
+}
+
+func (pp *processPool) setSchema(s *schema.Provider) {
+	pp.mu.Lock()
+	defer pp.mu.Unlock()
+	pp.schema = s
+}
+
+// take returns the schema, if known, and the idle process, if any and
+// still running.
+func (pp *processPool) take() (*schema.Provider, *process) {
+	pp.mu.Lock()
+	defer pp.mu.Unlock()
+	idle := pp.idle
+	pp.idle = nil
+	if idle != nil && idle.client.Exited() {
+		idle.client.Kill()
+		idle = nil
+	}
+	return pp.schema, idle
+}
+
+// put keeps proc for the next provider, unless one is kept already.
+func (pp *processPool) put(proc *process) bool {
+	pp.mu.Lock()
+	defer pp.mu.Unlock()
+	if pp.idle != nil {
+		return false
+	}
+	pp.idle = proc
+	return true
 }
 
 // CleanupClients kills every plugin process still running. Steward calls
@@ -121,6 +172,10 @@ type Provider struct {
 
 	mu   sync.Mutex
 	dead *providers.Diagnostic
+	// used is set by the first call after Schema; an unused provider's
+	// process can serve another provider.
+	used atomic.Bool
+	pool *processPool
 
 	closeOnce sync.Once
 }
@@ -130,6 +185,13 @@ var _ providers.Provider = (*Provider)(nil)
 func (p *Provider) setSchema(s *schema.Provider) {
 	p.schema = s
 	p.types = wire.Types{Schema: s}
+}
+
+// adopt takes over a started process.
+func (p *Provider) adopt(proc *process) {
+	p.startOnce.Do(func() {
+		p.client, p.rpc, p.cmd, p.stderr = proc.client, proc.rpc, proc.cmd, proc.stderr
+	})
 }
 
 // describe names the provider and its binary the same way in every message.
@@ -237,6 +299,7 @@ func (p *Provider) Schema() *schema.Provider { return p.schema }
 // exited, or that had to be stopped for not answering, fails every later
 // call the same way at once.
 func (p *Provider) call(ctx context.Context, method string, rpc func(ctx context.Context) error) providers.Diagnostics {
+	p.used.Store(true)
 	if d := p.deadDiag(); d != nil {
 		return providers.Diagnostics{*d}
 	}
@@ -466,11 +529,16 @@ func (p *Provider) List(ctx context.Context, req providers.ListRequest) provider
 }
 
 // Close asks the plugin to release its connections, then stops the
-// process. A provider whose process never started has nothing to stop.
+// process. A provider whose process never started has nothing to stop; one
+// that was never used hands its process on to the factory's next provider.
 func (p *Provider) Close() error {
 	var err error
 	p.closeOnce.Do(func() {
 		if p.client == nil {
+			return
+		}
+		if !p.used.Load() && p.deadDiag() == nil && !p.client.Exited() &&
+			p.pool.put(&process{client: p.client, rpc: p.rpc, cmd: p.cmd, stderr: p.stderr}) {
 			return
 		}
 		defer p.client.Kill()

@@ -6,9 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stewardhq/steward/internal/testenv/gobuild"
@@ -250,5 +252,64 @@ func TestChecksumIsEnforcedAtStart(t *testing.T) {
 	_, err := plugin.NewClient("faulty", bin, plugin.Options{SHA256: make([]byte, 32)})()
 	if err == nil || !strings.Contains(err.Error(), "checksum") {
 		t.Fatalf("a binary with another checksum started: %v", err)
+	}
+}
+
+// syncBuffer is a log sink safe for go-plugin's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// The engine makes one provider to read the schema and closes it unused,
+// then one per configuration: the unused one's process serves the next.
+func TestUnusedProcessServesTheNextProvider(t *testing.T) {
+	var log syncBuffer
+	factory := plugin.NewClient("faulty", faultyBin, plugin.Options{Logger: hclog.New(&hclog.LoggerOptions{Output: &log, Level: hclog.Debug})})
+	starts := func() int { return strings.Count(log.String(), "starting plugin") }
+
+	schemaOnly, err := factory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if schemaOnly.Schema().Resources["faulty_record"] == nil {
+		t.Fatal("no schema")
+	}
+	schemaOnly.Close()
+	configured, err := factory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := cty.ObjectVal(map[string]cty.Value{"path": cty.StringVal(filepath.Join(t.TempDir(), "r.json")), "crash_on": cty.NullVal(cty.String), "hang_on": cty.NullVal(cty.String)})
+	if diags := configured.Configure(context.Background(), providers.ConfigureRequest{Config: cfg}); diags.HasErrors() {
+		t.Fatal(diags.Err())
+	}
+	if n := starts(); n != 1 {
+		t.Errorf("%d processes started for a schema read and a configured provider, want 1", n)
+	}
+	// A used provider's process is not handed on: the next one starts its own.
+	configured.Close()
+	next, err := factory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer next.Close()
+	if diags := next.Configure(context.Background(), providers.ConfigureRequest{Config: cfg}); diags.HasErrors() {
+		t.Fatal(diags.Err())
+	}
+	if n := starts(); n != 2 {
+		t.Errorf("%d processes started, want 2", n)
 	}
 }
