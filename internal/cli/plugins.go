@@ -171,3 +171,21 @@ func checkLocked(lock *lockfile.File, p *pluginsource.Plugin) ([]byte, error) {
 	}
 	return lockfile.ParseHash(got)
 }
+
+// schemaRegistry is the registry for commands that only need schemas to
+// render what is recorded (show, state show): the working directory's
+// plugins when its configuration loads and they pass the lock file's
+// checks, the built-in providers otherwise. Those commands must work
+// without a valid configuration, so problems here are not errors; objects
+// of a provider that is not available are shown without a schema.
+func (f *Factory) schemaRegistry() *providers.Registry {
+	cfg, diags := config.NewLoader().Load(f.WorkDir)
+	if diags.HasErrors() {
+		return f.Registry()
+	}
+	reg, err := f.registryFor(cfg)
+	if err != nil {
+		return f.Registry()
+	}
+	return reg
+}
