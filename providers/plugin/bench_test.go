@@ -69,3 +69,28 @@ func BenchmarkLabPlan(b *testing.B) {
 	}
 	plugin.CleanupClients()
 }
+
+// BenchmarkPluginStart is the fixed cost of a plugin: start `steward
+// provider serve network`, complete the handshake (with its TLS
+// certificates), read the schema, make one call and stop it.
+//
+//	go test -run xxx -bench PluginStart -count 7 ./providers/plugin/
+func BenchmarkPluginStart(b *testing.B) {
+	steward, err := gobuild.Build(b.TempDir(), "github.com/stewardhq/steward")
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := plugin.Options{Args: []string{"provider", "serve", network.Name}}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := plugin.NewClient(network.Name, steward, opts)()
+		if err != nil {
+			b.Fatal(err)
+		}
+		// A call marks the provider used, so that Close stops the process.
+		p.List(context.Background(), providers.ListRequest{Type: "network_vlan"})
+		if err := p.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
