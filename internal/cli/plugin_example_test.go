@@ -89,6 +89,7 @@ func TestPluginExample(t *testing.T) {
 		t.Fatalf("lock file: %v\n%s", err, lock)
 	}
 	expectContains(t, run("init"), "steward.lock.hcl is up to date.")
+	expectContains(t, run("providers", "schema", "-json"), `"dhcp_reservation": {`)
 
 	expectCode(t, run("validate"), ExitOK)
 	r = run("plan", "-detailed-exitcode")
