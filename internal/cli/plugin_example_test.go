@@ -130,7 +130,7 @@ func TestPluginExample(t *testing.T) {
 	r = run("plan")
 	expectCode(t, r, ExitError)
 	expectSaid(t, r, `"not-a-mac" is not an Ethernet address`)
-	expectContains(t, r, "on bad.st.hcl line 1")
+	expectContains(t, r, "on bad.st.hcl line 3")
 	expectSaid(t, r, "(in mac)")
 	os.Remove(filepath.Join(dir, "bad.st.hcl"))
 
