@@ -73,6 +73,9 @@ func watchInterrupts(f *Factory, cancel context.CancelFunc) func() {
 			return
 		}
 		fmt.Fprintln(f.IO.ErrOut, "\nSecond interrupt received: exiting now. Changes that were in progress may not be recorded in the state; run `steward plan` to see where things stand.")
+		// Plugins ignore interrupts (go-plugin leaves them to steward), and
+		// exiting skips Run's deferred cleanup: stop them here.
+		plugin.CleanupClients()
 		f.Exit(ExitError)
 	}()
 	return func() {

@@ -229,7 +229,7 @@ func TestPluginCrashAndHang(t *testing.T) {
 
 	// A plugin that hangs is stopped after STEWARD_PLUGIN_TIMEOUT.
 	writeConfig([]string{"a", "b", "c", "d", "h"}, "  hang_on = \"h\"\n")
-	r = stewardIn(t, dir, "STEWARD_PLUGIN_TIMEOUT=2s")("plan")
+	r = stewardIn(t, dir, "STEWARD_PLUGIN_TIMEOUT=5s")("plan")
 	expectCode(t, r, ExitError)
-	expectSaid(t, r, `provider "faulty" (./plugins/steward-provider-faulty) did not answer PlanChanges within 2s`)
+	expectSaid(t, r, `provider "faulty" (./plugins/steward-provider-faulty) did not answer PlanChanges within 5s`)
 }

@@ -312,6 +312,14 @@ func (p *Provider) call(ctx context.Context, method string, rpc func(ctx context
 	if err == nil {
 		return nil
 	}
+	if ctx.Err() == nil && cctx.Err() == nil {
+		// gRPC sends the deadline along, and the plugin's copy of it can
+		// fire a moment before ours, failing the call as cancelled rather
+		// than timed out. Close to the deadline, wait for ours.
+		if dl, ok := cctx.Deadline(); ok && time.Until(dl) < time.Second {
+			<-cctx.Done()
+		}
+	}
 	switch {
 	case ctx.Err() != nil:
 		return providers.Diagnostics{{

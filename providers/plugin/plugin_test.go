@@ -163,7 +163,7 @@ func TestCrashDuringApplyNamesTheProvider(t *testing.T) {
 
 func TestHangingPluginTimesOut(t *testing.T) {
 	bin := faultyBin
-	p, _ := startFaulty(t, bin, plugin.Options{CallTimeout: time.Second}, map[string]string{"hang_on": "h"})
+	p, _ := startFaulty(t, bin, plugin.Options{CallTimeout: 2 * time.Second}, map[string]string{"hang_on": "h"})
 	h := record("h")
 	plan := func(ctx context.Context) providers.PlanResponse {
 		return p.PlanChanges(ctx, providers.PlanRequest{Items: []providers.PlanItem{{Address: "faulty_record.h", Type: "faulty_record", Prior: cty.NullVal(recordType), Config: h, Proposed: h}}})
@@ -173,7 +173,7 @@ func TestHangingPluginTimesOut(t *testing.T) {
 		t.Fatal("a hanging call succeeded")
 	}
 	msg := resp.Diagnostics.Err().Error()
-	for _, want := range []string{`provider "faulty" (` + bin + `) did not answer PlanChanges within 1s`, "STEWARD_PLUGIN_TIMEOUT", "faulty: hanging as asked"} {
+	for _, want := range []string{`provider "faulty" (` + bin + `) did not answer PlanChanges within 2s`, "STEWARD_PLUGIN_TIMEOUT", "faulty: hanging as asked"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error does not say %q:\n%s", want, msg)
 		}
