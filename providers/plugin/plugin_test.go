@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -311,5 +312,15 @@ func TestUnusedProcessServesTheNextProvider(t *testing.T) {
 	}
 	if n := starts(); n != 2 {
 		t.Errorf("%d processes started, want 2", n)
+	}
+}
+
+func TestRunByHandExplains(t *testing.T) {
+	out, err := exec.Command(faultyBin).CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("run by hand: %v", err)
+	}
+	if !strings.Contains(string(out), "steward-provider-faulty is a steward provider plugin") || !strings.Contains(string(out), "required_providers") {
+		t.Errorf("run by hand says:\n%s", out)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	goplugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
@@ -41,6 +42,10 @@ func (g *grpcPlugin) GRPCClient(_ context.Context, _ *goplugin.GRPCBroker, c *gr
 // Run by hand (not by steward), the binary explains that it is a plugin
 // and exits with status 1.
 func Serve(p providers.Provider) {
+	if os.Getenv(Handshake.MagicCookieKey) != Handshake.MagicCookieValue {
+		fmt.Fprintf(os.Stderr, "%s is a steward provider plugin: steward starts it when a configuration names it in\nrequired_providers. It is not meant to be run by hand.\n", filepath.Base(os.Args[0]))
+		os.Exit(1)
+	}
 	if cfg := p.Schema().Config; cfg != nil {
 		if err := cfg.InternalValidate(); err != nil {
 			// A schema steward cannot use is the plugin author's mistake;
