@@ -20,9 +20,10 @@ type tailLines struct {
 	inPanic bool
 }
 
-// panicLines is how much of a panic is kept: the message and the first
-// frames of the panicking goroutine.
-const panicLines = 12
+// panicLines is how much of a panic is kept: the message and where it
+// happened (the panicking function and its file and line); the rest of
+// the stack is in the log when STEWARD_LOG asks for it.
+const panicLines = 3
 
 func newTailLines(max int) *tailLines { return &tailLines{max: max} }
 
@@ -46,8 +47,8 @@ func (t *tailLines) Write(p []byte) (int, error) {
 			t.lines = t.lines[:0]
 		}
 		if t.inPanic {
-			if len(t.lines) < panicLines {
-				t.lines = append(t.lines, line)
+			if len(t.lines) < panicLines && !strings.HasPrefix(line, "goroutine ") {
+				t.lines = append(t.lines, strings.TrimSpace(line))
 			}
 			continue
 		}
