@@ -48,3 +48,16 @@ func (r *Registry) Names() []string {
 	sort.Strings(names)
 	return names
 }
+
+// With returns a registry holding r's factories and the given ones, which
+// replace r's of the same name. r itself is unchanged.
+func (r *Registry) With(factories map[string]Factory) *Registry {
+	m := make(map[string]Factory, len(r.factories)+len(factories))
+	for k, v := range r.factories {
+		m[k] = v
+	}
+	for k, v := range factories {
+		m[k] = v
+	}
+	return &Registry{factories: m}
+}

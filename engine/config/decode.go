@@ -653,8 +653,23 @@ func decodeSettings(b *hcl.Block) (*Settings, hcl.Diagnostics) {
 		s.MaxDestroy = n
 	}
 	for _, sb := range content.Blocks {
-		if sb.Type == "state" {
+		switch sb.Type {
+		case "state":
 			s.State = &StateSettings{Kind: sb.Labels[0], Config: sb.Body, DeclRange: sb.DefRange}
+		case "required_providers":
+			rps, rdiags := decodeRequiredProviders(sb)
+			diags = append(diags, rdiags...)
+			if s.RequiredProviders == nil {
+				s.RequiredProviders = rps
+				continue
+			}
+			for name, rp := range rps {
+				if prev, dup := s.RequiredProviders[name]; dup {
+					diags = append(diags, duplicate("required provider", name, rp.DeclRange, prev.DeclRange))
+					continue
+				}
+				s.RequiredProviders[name] = rp
+			}
 		}
 	}
 	return s, diags

@@ -209,8 +209,11 @@ type Settings struct {
 	// MaxDestroy limits how many objects one plan may destroy; -1 if unset.
 	MaxDestroy int
 	// State describes where state is kept; nil means the local file.
-	State     *StateSettings
-	DeclRange hcl.Range
+	State *StateSettings
+	// RequiredProviders are the providers named in required_providers, by
+	// name; nil when there is none.
+	RequiredProviders map[string]*RequiredProvider
+	DeclRange         hcl.Range
 }
 
 // StateSettings is a `state "kind" { ... }` block inside `steward {}`.

@@ -255,7 +255,7 @@ func (w *walker) planInstances(ctx context.Context, n *node, p providers.Provide
 		}
 		for i, res := range resp.Results {
 			if len(res.Diagnostics) > 0 {
-				diags = append(diags, w.providerDiags(res.Diagnostics, n.rng, which[i].addr.String())...)
+				diags = append(diags, w.objectDiags(n, res.Diagnostics, which[i].addr.String())...)
 			}
 		}
 		parallelFor(len(resp.Results), func(i int) {

@@ -612,6 +612,24 @@ func (w *walker) providerDiags(pd providers.Diagnostics, rng hcl.Range, what str
 	return diags
 }
 
+// objectDiags is providerDiags for one object's diagnostics: one that
+// names an attribute points at where the configuration sets it (a
+// validator run by a plugin reports this way), others at the block.
+func (w *walker) objectDiags(n *node, pd providers.Diagnostics, what string) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, d := range pd {
+		rng := n.rng
+		if len(d.Attribute) > 0 && n.resource != nil && n.resource.Config != nil && n.resourceSchema != nil {
+			body := n.resource.Config
+			if r := schema.SourceRange(body, &n.resourceSchema.Block, d.Attribute); r != body.MissingItemRange() {
+				rng = r
+			}
+		}
+		diags = append(diags, w.providerDiags(providers.Diagnostics{d}, rng, what)...)
+	}
+	return diags
+}
+
 // refreshProvider discovers, in one batch, every object in state that this
 // provider configuration manages.
 func (w *walker) refreshProvider(ctx context.Context, n *node, p providers.Provider) hcl.Diagnostics {

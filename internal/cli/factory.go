@@ -50,6 +50,9 @@ type Factory struct {
 	// keys `steward backup` creates; nil means the defaults. Tests make it
 	// cheap.
 	BackupKDF *crypto.KDFParams
+	// Executable returns steward's own binary, which serves built-in
+	// providers out of process; nil means os.Executable.
+	Executable func() (string, error)
 }
 
 // DefaultRegistry is the one place that lists the providers built into

@@ -36,7 +36,11 @@ func graphRun(opts *GraphOptions) error {
 	if err != nil {
 		return err
 	}
-	if diags := eval.WriteGraphDOT(f.IO.Out, cfg, f.Registry()); len(diags) > 0 {
+	reg, err := f.registryFor(cfg)
+	if err != nil {
+		return err
+	}
+	if diags := eval.WriteGraphDOT(f.IO.Out, cfg, reg); len(diags) > 0 {
 		f.showDiags(diags, files)
 		if diags.HasErrors() {
 			return errSilent

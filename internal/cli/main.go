@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/stewardhq/steward/providers/plugin"
 )
 
 // Main runs steward with the given arguments (without the program name) and
@@ -35,6 +37,9 @@ func Run(f *Factory, args []string) int {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// No plugin process outlives steward, even one a failed command never
+	// closed.
+	defer plugin.CleanupClients()
 	stop := watchInterrupts(f, cancel)
 	defer stop()
 
@@ -68,6 +73,9 @@ func watchInterrupts(f *Factory, cancel context.CancelFunc) func() {
 			return
 		}
 		fmt.Fprintln(f.IO.ErrOut, "\nSecond interrupt received: exiting now. Changes that were in progress may not be recorded in the state; run `steward plan` to see where things stand.")
+		// Plugins ignore interrupts (go-plugin leaves them to steward), and
+		// exiting skips Run's deferred cleanup: stop them here.
+		plugin.CleanupClients()
 		f.Exit(ExitError)
 	}()
 	return func() {

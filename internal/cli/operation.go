@@ -13,6 +13,7 @@ import (
 	"github.com/stewardhq/steward/engine/config"
 	"github.com/stewardhq/steward/engine/eval"
 	"github.com/stewardhq/steward/engine/state"
+	"github.com/stewardhq/steward/providers"
 )
 
 // operation is one run against the working directory: the loaded
@@ -24,6 +25,8 @@ type operation struct {
 	cfg    *config.Config
 	vars   map[string]cty.Value
 	key    []byte
+	// registry holds the built-in providers and the configuration's plugins.
+	registry *providers.Registry
 
 	target *stateTarget
 	store  state.Store
@@ -56,6 +59,11 @@ func (f *Factory) loadConfig(vars []config.VarArg) (*operation, error) {
 	if vdiags.HasErrors() {
 		return nil, op.fail()
 	}
+	reg, err := f.registryFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	op.registry = reg
 	return op, nil
 }
 
@@ -146,7 +154,7 @@ func lockError(err error, timeout time.Duration) error {
 func (op *operation) evalOptions(hooks eval.Hooks, parallelism int) eval.Options {
 	return eval.Options{
 		Config:      op.cfg,
-		Registry:    op.f.Registry(),
+		Registry:    op.registry,
 		State:       op.prior,
 		Variables:   op.vars,
 		HashKey:     op.key,

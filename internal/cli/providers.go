@@ -15,11 +15,11 @@ import (
 func NewCmdProviders(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "providers <subcommand>",
-		Short: "Inspect the providers built into steward",
+		Short: "Inspect providers and lock provider plugins",
 		Args:  noArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(NewCmdProvidersSchema(f, nil))
+	cmd.AddCommand(NewCmdProvidersSchema(f, nil), NewCmdProvidersLock(f, nil))
 	return cmd
 }
 
@@ -100,7 +100,8 @@ type blockTypeSchemaJSON struct {
 }
 
 func providersSchemaRun(opts *ProvidersSchemaOptions) error {
-	reg := opts.f.Registry()
+	// The working directory's plugins are included, as editors expect.
+	reg := opts.f.schemaRegistry()
 	out := providerSchemasJSON{FormatVersion: providersSchemaFormatVersion, ProviderSchemas: map[string]providerSchemaJSON{}}
 	for _, name := range reg.Names() {
 		p, err := reg.New(name)

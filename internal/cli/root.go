@@ -53,6 +53,8 @@ Exit codes:
 		NewCmdImport(f, nil),
 		NewCmdGraph(f, nil),
 		NewCmdProviders(f),
+		NewCmdProvider(f),
+		NewCmdInit(f, nil),
 		NewCmdLab(f),
 		NewCmdDiscover(f),
 		NewCmdWorkspace(f, nil),

@@ -64,7 +64,7 @@ func showRun(opts *ShowOptions) error {
 		if err != nil {
 			return err
 		}
-		attachSchemas(p, newSchemas(f.Registry()))
+		attachSchemas(p, newSchemas(f.schemaRegistry()))
 		switch {
 		case opts.JSON:
 			return ui.RenderPlanJSON(f.IO.Out, p)
@@ -78,7 +78,7 @@ func showRun(opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	objs, err := newSchemas(f.Registry()).decodeObjects(st)
+	objs, err := newSchemas(f.schemaRegistry()).decodeObjects(st)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func stateShowRun(opts *StateShowOptions) error {
 	var siblings []string
 	for _, o := range objs {
 		if o.Addr == want {
-			d, err := newSchemas(opts.f.Registry()).decodeObject(o)
+			d, err := newSchemas(opts.f.schemaRegistry()).decodeObject(o)
 			if err != nil {
 				return err
 			}

@@ -49,7 +49,11 @@ func validateRun(opts *ValidateOptions) error {
 	l := config.NewLoader()
 	cfg, diags := l.Load(f.WorkDir)
 	if !diags.HasErrors() {
-		diags = append(diags, eval.Validate(cfg, f.Registry())...)
+		reg, err := f.registryFor(cfg)
+		if err != nil {
+			return err
+		}
+		diags = append(diags, eval.Validate(cfg, reg)...)
 		diags = append(diags, validateStateBlock(cfg, f)...)
 	}
 	if opts.JSON {

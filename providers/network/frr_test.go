@@ -165,7 +165,7 @@ resource "network_interface" "bad" {
 	h.Vars = append(h.Vars, configVar("password", r.Password))
 	_, diags := h.Plan(plan.NormalMode)
 	msg := enginetest.Describe(diags)
-	if !diags.HasErrors() || !strings.Contains(msg, "main.st.hcl:2") || !strings.Contains(msg, "not a Linux interface name") {
-		t.Fatalf("want a plan error at the resource naming the problem, got %s", msg)
+	if !diags.HasErrors() || !strings.Contains(msg, "main.st.hcl:4,17") || !strings.Contains(msg, "not a Linux interface name") {
+		t.Fatalf("want a plan error at the name attribute naming the problem, got %s", msg)
 	}
 }
