@@ -54,6 +54,7 @@ forgets snapshots, and only "steward backup prune" deletes data.`,
 		NewCmdBackupRestore(f, nil),
 		NewCmdBackupForget(f, nil),
 		NewCmdBackupPrune(f, nil),
+		NewCmdBackupRepairIndex(f, nil),
 		NewCmdBackupCheck(f, nil),
 		NewCmdBackupKey(f),
 	)

@@ -384,7 +384,7 @@ func TestBackupCheckDamaged(t *testing.T) {
 func TestBackupHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"backup"}, {"backup", "init"}, {"backup", "run"}, {"backup", "snapshots"}, {"backup", "ls"}, {"backup", "diff"},
-		{"backup", "restore"}, {"backup", "forget"}, {"backup", "prune"}, {"backup", "check"},
+		{"backup", "restore"}, {"backup", "forget"}, {"backup", "prune"}, {"backup", "check"}, {"backup", "repair-index"},
 		{"backup", "key"}, {"backup", "key", "add"}, {"backup", "key", "list"}, {"backup", "key", "remove"},
 	} {
 		f, _, out, errOut := testFactory(t)
@@ -549,4 +549,38 @@ func TestBackupKilled(t *testing.T) {
 	expectContains(t, run("backup", "check", "--read-data", "--repo", repo), "No errors")
 	expectCode(t, run("backup", "restore", "latest", "--target", filepath.Join(dir, "out"), "--repo", repo), ExitOK)
 	sameTree(t, src, filepath.Join(dir, "out", "src"))
+}
+
+// TestBackupRepairIndex: with its index files deleted, check names the
+// unindexed data and the command that recovers it; repair-index brings the
+// snapshot back whole, and it restores identical.
+func TestBackupRepairIndex(t *testing.T) {
+	fx := newBackupFixture(t)
+	fx.mustRun(t, "backup", "run", "--path", fx.src, "--repo", fx.repo)
+	indexes, err := filepath.Glob(filepath.Join(fx.repo, "index", "*"))
+	if err != nil || len(indexes) == 0 {
+		t.Fatalf("no index files: %v", err)
+	}
+	for _, p := range indexes {
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code := fx.run("backup", "check", "--repo", fx.repo); code != ExitError || !strings.Contains(fx.out.String(), "run `steward backup repair-index` to recover it") {
+		t.Fatalf("check without an index: exit %d\n%s%s", code, fx.out, fx.err)
+	}
+	out := fx.mustRun(t, "backup", "repair-index", "--repo", fx.repo)
+	if !strings.Contains(out, "Indexed 2 pack files (5 blobs)") { // one pack of data blobs, one of trees
+		t.Errorf("repair-index:\n%s", out)
+	}
+	out = fx.mustRun(t, "backup", "check", "--read-data", "--repo", fx.repo)
+	if !strings.Contains(out, "No errors: the backups are whole.") {
+		t.Fatalf("check after the repair:\n%s", out)
+	}
+	target := filepath.Join(fx.f.WorkDir, "restored")
+	fx.mustRun(t, "backup", "restore", "latest", "--target", target, "--repo", fx.repo)
+	sameTree(t, fx.src, filepath.Join(target, "finance"))
+	if out := fx.mustRun(t, "backup", "repair-index", "--repo", fx.repo); !strings.Contains(out, "nothing to repair") {
+		t.Errorf("a second repair-index:\n%s", out)
+	}
 }

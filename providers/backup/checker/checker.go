@@ -503,7 +503,7 @@ func (c *checker) walk(ctx context.Context, sn *repository.Snapshot, id blob.ID,
 			return nil
 		}
 		c.add(Problem{Severity: Error, Kind: TreeMissing, Snapshot: snID, Blob: id.String(), Path: dir, Pack: o.pack.String(),
-			Message: fmt.Sprintf("snapshot %s: directory %s (tree %s) is not in any index; unreferenced pack %s holds it (repair the index to recover it)", sn.ID.Short(), dir, id, o.pack)})
+			Message: fmt.Sprintf("snapshot %s: directory %s (tree %s) is not in any index; unreferenced pack %s holds it (run `steward backup repair-index` to recover it)", sn.ID.Short(), dir, id, o.pack)})
 		// Read it from the pack anyway, to name everything below it.
 		data, err = c.loadOrphan(ctx, h, o)
 	} else if why, bad := c.bad[h]; bad {
@@ -532,7 +532,7 @@ func (c *checker) walk(ctx context.Context, sn *repository.Snapshot, id blob.ID,
 			if !c.repo.Index().Has(bh) {
 				where := "and no pack holds it"
 				if o, found := c.orphans[bh]; found {
-					where = fmt.Sprintf("unreferenced pack %s holds it (repair the index to recover it)", o.pack.Short())
+					where = fmt.Sprintf("unreferenced pack %s holds it (run `steward backup repair-index` to recover it)", o.pack.Short())
 				}
 				c.add(Problem{Severity: Error, Kind: DataMissing, Snapshot: snID, Blob: bh.ID.String(), Path: p,
 					Message: fmt.Sprintf("snapshot %s: file %s: data blob %s is not in any index; %s", sn.ID.Short(), p, bh.ID, where)})
