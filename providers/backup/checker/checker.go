@@ -358,8 +358,13 @@ func (c *checker) readPack(ctx context.Context, id blob.ID, buf, scratch *[]byte
 	var data []byte
 	err := c.repo.Backend().Load(ctx, backend.Handle{Type: backend.PackFile, Name: id.String()}, 0, 0, func(rd io.Reader) error {
 		// The listed size is only a hint (the file may have changed since).
+		// Size the reused buffer exactly: letting bytes.Buffer grow it
+		// would double its capacity each time a pack is a little larger
+		// than the last, holding three packs' worth per reader.
+		if need := int(c.sizes[id]) + bytes.MinRead; cap(*buf) < need {
+			*buf = make([]byte, 0, need+need/8)
+		}
 		b := bytes.NewBuffer((*buf)[:0])
-		b.Grow(int(c.sizes[id]) + bytes.MinRead)
 		_, err := b.ReadFrom(rd)
 		data = b.Bytes()
 		*buf = data[:0]

