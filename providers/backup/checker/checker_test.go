@@ -230,7 +230,7 @@ func TestDamagedIndexFile(t *testing.T) {
 	be.Put(h, data)
 	rep := check(t, be, false)
 	want(t, rep, checker.IndexDamaged, name)
-	want(t, rep, checker.DataMissing, "/docs/big.bin", "repair the index")
+	want(t, rep, checker.DataMissing, "/docs/big.bin", "steward backup repair-index")
 
 	sum, err := repository.TestReopen(t, be).RepairIndex(context.Background())
 	if err != nil {
