@@ -21,7 +21,11 @@ type codec struct {
 
 func newCodec() (*codec, error) {
 	n := runtime.GOMAXPROCS(0)
-	auto, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(n), zstd.WithLowerEncoderMem(true))
+	// A 1 MiB window (the chunker's average chunk) instead of the level's
+	// 8 MiB: each concurrent encoder keeps a window-sized history, and the
+	// larger one cost about 15% of a backup's peak memory for no measurable
+	// gain in repository size on the 1 GiB comparison data set.
+	auto, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(n), zstd.WithLowerEncoderMem(true), zstd.WithWindowSize(1<<20))
 	if err != nil {
 		return nil, fmt.Errorf("init zstd: %w", err)
 	}
