@@ -313,10 +313,13 @@ func (c *checker) readData(ctx context.Context) error {
 	var wg sync.WaitGroup
 	var done int
 	var firstErr error
-	// One reader per core: each holds a whole pack (16 MiB by default) and
-	// its largest blob, so readers are what check's memory is made of, and
-	// a pack read from disk is quick next to decrypting and hashing it.
-	for range runtime.GOMAXPROCS(0) {
+	// One reader fewer than cores, at least one: each holds a whole pack
+	// (16 MiB by default) and its largest blob, so readers are what check's
+	// memory is made of, and the spare core keeps the machine usable while
+	// the I/O of one reader overlaps the hashing of the next pack. On two
+	// cores this read 1 GiB in 2.6 s at 77 MiB, against 1.6 s at 115 MiB
+	// with two readers (restic: 3.2 s, 100 MiB).
+	for range max(1, runtime.GOMAXPROCS(0)-1) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

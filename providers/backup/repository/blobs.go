@@ -25,9 +25,11 @@ type blobStore struct {
 	r *Repository
 	// ctx bounds background uploads: they outlive the SaveBlob call that
 	// filled a pack, so they use the store's lifetime, ended by Close.
-	ctx     context.Context
-	cancel  context.CancelFunc
-	jobs    chan saveJob
+	ctx    context.Context
+	cancel context.CancelFunc
+	jobs   chan saveJob
+	// slots bounds the blob copies alive at once (queued or being packed).
+	slots   chan struct{}
 	uploads chan *openPack
 
 	startOnce sync.Once
@@ -46,7 +48,8 @@ type blobStore struct {
 	stopped bool
 
 	tempDir string
-	bufs    [numSizeClasses]sync.Pool // *[]byte by size class: plaintext copies and LoadBlob reads
+	bufs    [smallClasses]sync.Pool // *[]byte by size class up to 64 KiB: plaintext copies and LoadBlob reads
+	large   bufList                 // larger buffers
 
 	blobsAdded, plaintextAdded, storedAdded atomic.Uint64
 	packsUploaded, packBytesUploaded        atomic.Uint64
@@ -83,6 +86,9 @@ func newBlobStore(r *Repository, workers, uploaders int, tempDir string) *blobSt
 	return &blobStore{
 		r: r, workers: workers, uploaders: uploaders, ctx: ctx, cancel: cancel, tempDir: tempDir,
 		jobs: make(chan saveJob, workers),
+		// One slot per worker and per queued job: every copy has a place.
+		slots: make(chan struct{}, 2*workers),
+		large: bufList{budget: largeIdleBudget},
 		// Unbuffered: a full pack waits in the worker that filled it, which
 		// slows SaveBlob down to the upload rate.
 		uploads: make(chan *openPack),
@@ -215,18 +221,30 @@ func (r *Repository) SaveBlobWithID(ctx context.Context, t blob.Type, id blob.ID
 	s.mu.Unlock()
 	s.start()
 
+	// Take a slot before copying: a caller waiting for room in the
+	// pipeline then holds no copy of its blob, so the copies alive at once
+	// are bounded by the slots, not by the number of callers.
+	cancelled := func() (bool, error) {
+		s.mu.Lock()
+		delete(s.pending, h)
+		s.mu.Unlock()
+		s.inflight.Done()
+		return false, fmt.Errorf("save blob: %w", ctx.Err())
+	}
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		return cancelled()
+	}
 	buf := s.getBuf(len(plaintext))
 	*buf = append((*buf)[:0], plaintext...)
 	select {
 	case s.jobs <- saveJob{h: h, data: buf}:
 		return true, nil
 	case <-ctx.Done():
-		s.mu.Lock()
-		delete(s.pending, h)
-		s.mu.Unlock()
-		s.inflight.Done()
 		s.putBuf(buf)
-		return false, fmt.Errorf("save blob: %w", ctx.Err())
+		<-s.slots
+		return cancelled()
 	}
 }
 
@@ -263,25 +281,77 @@ func sizeClass(n int) (class, capacity int) {
 	return class + 1, 1 << e
 }
 
-// getBuf returns an empty buffer of capacity at least n, pooled by size
-// class so chunks of varying sizes reuse buffers instead of growing them.
+// getBuf returns an empty buffer of capacity at least n. Small buffers
+// (tree blobs, small files) are pooled by size class; chunk-sized ones come
+// from a free list with a byte budget, since sync.Pool keeps whatever was
+// put in it alive across a collection, which for buffers of up to 8 MiB in
+// thirty size classes held tens of MiB idle during a backup.
 func (s *blobStore) getBuf(n int) *[]byte {
 	class, capacity := sizeClass(n)
-	if class >= 0 {
+	if class >= 0 && class < smallClasses {
 		if b, ok := s.bufs[class].Get().(*[]byte); ok {
 			return b
 		}
+	} else if b := s.large.get(n); b != nil {
+		return b
 	}
 	b := make([]byte, 0, capacity)
 	return &b
 }
 
 func (s *blobStore) putBuf(b *[]byte) {
+	*b = (*b)[:0]
 	class, capacity := sizeClass(cap(*b))
-	if class >= 0 && capacity == cap(*b) {
-		*b = (*b)[:0]
+	switch {
+	case class >= 0 && class < smallClasses && capacity == cap(*b):
 		s.bufs[class].Put(b)
+	case class >= smallClasses:
+		s.large.put(b)
 	}
+}
+
+// largeIdleBudget is how many bytes of idle chunk-sized buffers the blob
+// store keeps for reuse: enough for the pipeline's usual few blobs in
+// flight, little next to the packs and chunks a backup holds anyway.
+const largeIdleBudget = 16 << 20
+
+// bufList is a free list of large buffers holding at most budget bytes.
+type bufList struct {
+	mu     sync.Mutex
+	free   []*[]byte
+	idle   int
+	budget int
+}
+
+// get takes the smallest free buffer of capacity at least n, or nil.
+func (l *bufList) get(n int) *[]byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	best := -1
+	for i, b := range l.free {
+		if cap(*b) >= n && (best < 0 || cap(*b) < cap(*l.free[best])) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	b := l.free[best]
+	l.free[best] = l.free[len(l.free)-1]
+	l.free = l.free[:len(l.free)-1]
+	l.idle -= cap(*b)
+	return b
+}
+
+// put keeps b for reuse if the budget allows, and drops it otherwise.
+func (l *bufList) put(b *[]byte) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.idle+cap(*b) > l.budget {
+		return
+	}
+	l.free = append(l.free, b)
+	l.idle += cap(*b)
 }
 
 func (s *blobStore) work() {
@@ -290,6 +360,7 @@ func (s *blobStore) work() {
 	for job := range s.jobs {
 		s.pack(job, &scratch, &sealBuf)
 		s.putBuf(job.data)
+		<-s.slots
 		s.inflight.Done()
 	}
 }

@@ -40,7 +40,12 @@ type hangingReader struct {
 func (r *hangingReader) Read(p []byte) (int, error) {
 	if r.size == 0 {
 		_ = os.WriteFile(r.ready, nil, 0o600)
-		select {}
+		// Sleep rather than block forever: with every goroutine blocked
+		// the runtime would end the process itself ("all goroutines are
+		// asleep"), racing the kill the test is about.
+		for {
+			time.Sleep(time.Hour)
+		}
 	}
 	n := min(len(p), r.size)
 	clear(p[:n])
