@@ -449,7 +449,7 @@ func TestBackupProgressOnTerminal(t *testing.T) {
 	fx := newBackupFixture(t)
 	fx.f.IO.SetTTY(false, false, true)
 	fx.mustRun(t, "backup", "run", "--path", fx.src, "--repo", fx.repo)
-	if !strings.Contains(fx.err.String(), "] backing up ") || !strings.Contains(fx.err.String(), "files") {
+	if !strings.Contains(fx.err.String(), "] backing up ") || !strings.Contains(fx.err.String(), " file") {
 		t.Errorf("no progress line on a terminal: %q", fx.err)
 	}
 	fx.mustRun(t, "backup", "restore", "latest", "--target", filepath.Join(fx.f.WorkDir, "r"), "--repo", fx.repo)
