@@ -36,7 +36,7 @@ step() {
 step lab up --dir "$office"
 step -chdir="$office" apply -auto-approve
 step -chdir="$office" backup run
-step backup snapshots --repo "$office/.backups"
+step -chdir="$office" backup snapshots
 set +e
 step -chdir="$office" plan -detailed-exitcode
 code=$?

@@ -73,7 +73,7 @@ type RepoFlags struct {
 }
 
 func (r *RepoFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&r.Repo, "repo", "", "Repository location: a directory or sftp://user@host/dir (default $"+backupRepositoryEnv+")")
+	cmd.Flags().StringVar(&r.Repo, "repo", "", "Repository location: a directory or sftp://user@host/dir (default $"+backupRepositoryEnv+", else the only backup_repository in the working directory's state)")
 	cmd.Flags().StringVar(&r.PasswordFile, "password-file", "", "Read the repository password from the first line of FILE (default $"+backupPasswordEnv+", else ask)")
 	cmd.Flags().StringVar(&r.SSHKeyFile, "ssh-key", "", "Private key for sftp:// repositories (default ~/.ssh/id_ed25519, id_ecdsa or id_rsa; $"+location.PasswordEnv+" for a password login)")
 	cmd.Flags().StringVar(&r.KnownHostsFile, "known-hosts", "", "known_hosts file with the SFTP server's host key (default ~/.ssh/known_hosts)")

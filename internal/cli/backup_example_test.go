@@ -54,6 +54,10 @@ func TestExampleBackup(t *testing.T) {
 	if len(snaps) != 2 || snaps[0].Files+snaps[1].Files != 2 {
 		t.Fatalf("after the run (x.tmp excluded): %+v", snaps)
 	}
+	// The state has one repository, so the other commands find it too.
+	if out := fx.mustRun(t, "backup", "snapshots"); !strings.Contains(out, "2 snapshots") || !strings.Contains(out, "finance") {
+		t.Fatalf("backup snapshots without --repo:\n%s", out)
+	}
 	if code := fx.run("plan", "-detailed-exitcode"); code != ExitOK {
 		t.Fatalf("plan after apply and run: exit %d\n%s%s", code, fx.out, fx.err)
 	}

@@ -16,7 +16,18 @@ import (
 func openRepository(ctx context.Context, f *Factory, rf *RepoFlags) (*repository.Repository, error) {
 	loc, err := rf.location(f)
 	if err != nil {
-		return nil, err
+		// In a steward working directory whose state has exactly one
+		// repository, that is the one meant.
+		locs, serr := stateRepositoryLocations(ctx, f)
+		switch {
+		case serr != nil:
+			return nil, serr
+		case len(locs) == 0:
+			return nil, errNoRepository
+		case len(locs) > 1:
+			return nil, flagErrorf("the state has %d backup repositories; give --repo with one of: %s", len(locs), strings.Join(locs, ", "))
+		}
+		loc = locs[0]
 	}
 	return openRepositoryAt(ctx, f, rf, loc)
 }

@@ -136,41 +136,55 @@ func runLocations(ctx context.Context, f *Factory, rf *RepoFlags) ([]string, err
 	if loc, err := rf.location(f); err == nil {
 		return []string{loc}, nil
 	}
+	locs, err := stateRepositoryLocations(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if len(locs) == 0 {
+		return nil, errNoRepository
+	}
+	return locs, nil
+}
+
+// errNoRepository says every way a repository can be named.
+var errNoRepository = flagErrorf("no repository: give --repo PATH_OR_URL (or set %s), or run in a steward working directory whose state has backup_repository resources", backupRepositoryEnv)
+
+// stateRepositoryLocations lists the locations of the backup_repository
+// objects in the working directory's state, in state order.
+func stateRepositoryLocations(ctx context.Context, f *Factory) ([]string, error) {
 	st, err := readState(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	var locs []string
 	seen := map[string]bool{}
-	if st != nil {
-		for _, r := range st.Resources {
-			if r.Type != backup.RepositoryType || r.Mode != "managed" {
-				continue
+	if st == nil {
+		return nil, nil
+	}
+	for _, r := range st.Resources {
+		if r.Type != backup.RepositoryType || r.Mode != "managed" {
+			continue
+		}
+		for _, in := range r.Instances {
+			var attrs struct {
+				Path *string `json:"path"`
+				URL  *string `json:"url"`
 			}
-			for _, in := range r.Instances {
-				var attrs struct {
-					Path *string `json:"path"`
-					URL  *string `json:"url"`
-				}
-				if err := json.Unmarshal(in.Attributes, &attrs); err != nil {
-					return nil, fmt.Errorf("reading %s from the state: %w", r.InstanceAddr(in.Key), err)
-				}
-				loc := ""
-				switch {
-				case attrs.Path != nil:
-					loc = *attrs.Path
-				case attrs.URL != nil:
-					loc = *attrs.URL
-				}
-				if loc != "" && !seen[loc] {
-					seen[loc] = true
-					locs = append(locs, loc)
-				}
+			if err := json.Unmarshal(in.Attributes, &attrs); err != nil {
+				return nil, fmt.Errorf("reading %s from the state: %w", r.InstanceAddr(in.Key), err)
+			}
+			loc := ""
+			switch {
+			case attrs.Path != nil:
+				loc = *attrs.Path
+			case attrs.URL != nil:
+				loc = *attrs.URL
+			}
+			if loc != "" && !seen[loc] {
+				seen[loc] = true
+				locs = append(locs, loc)
 			}
 		}
-	}
-	if len(locs) == 0 {
-		return nil, flagErrorf("no repository: give --repo PATH_OR_URL (or set %s), or run in a steward working directory whose state has backup_repository resources", backupRepositoryEnv)
 	}
 	return locs, nil
 }
