@@ -156,8 +156,12 @@ func TestDedupAcrossFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.FilesRead != 1 || sum.DataAdded == 0 || sum.DataAdded > uint64(len(edited))/4 {
-		t.Errorf("file with an inserted region added %d of %d bytes (read %d files)", sum.DataAdded, len(edited), sum.FilesRead)
+	// Chunk boundaries depend on the repository's random polynomial, and a
+	// chunk may be up to 8 MiB, so the bytes added vary from run to run;
+	// the number of new chunks does not: the one holding the insertion,
+	// perhaps split or merged with a neighbour, out of about sixteen.
+	if sum.FilesRead != 1 || sum.DataAdded == 0 || sum.DataAdded >= uint64(len(edited)) || sum.DataBlobs > 4 {
+		t.Errorf("file with an inserted region added %d new chunks, %d of %d bytes (read %d files)", sum.DataBlobs, sum.DataAdded, len(edited), sum.FilesRead)
 	}
 }
 
