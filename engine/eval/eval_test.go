@@ -485,3 +485,70 @@ resource "steward_data" "a" {
 		t.Fatalf("one destroy is within the limit: %v", diags)
 	}
 }
+
+// TestModulePaths: relative paths are relative to the working directory
+// from every module, and path.module locates a module's own files, as in
+// Terraform; the process's current directory plays no part (-chdir).
+func TestModulePaths(t *testing.T) {
+	h := newHarness(t, map[string]string{
+		"main.st.hcl": `
+module "site" {
+  source = "./modules/site"
+}
+resource "steward_data" "root" {
+  input = {
+    module = path.module
+    root   = path.root
+    own    = file("${path.module}/motd.txt")
+    plain  = file("motd.txt")
+    abs    = abspath("backups") == "${path.cwd}/backups"
+  }
+}
+output "site" {
+  value = module.site.read
+}
+`,
+		"motd.txt": "root motd",
+		"modules/site/site.st.hcl": `
+output "read" {
+  value = {
+    module = path.module
+    own    = file("${path.module}/banner.txt")
+    shared = file("motd.txt")
+  }
+}
+`,
+		"modules/site/banner.txt": "site banner",
+	})
+	t.Chdir(t.TempDir())
+	p := h.mustPlan(PlanOptions{})
+	h.mustApply(p)
+	got := h.st.Outputs["site"]
+	if got == nil {
+		t.Fatal("output site not recorded")
+	}
+	v, err := got.Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"module": "modules/site", "own": "site banner", "shared": "root motd"}
+	for k, w := range want {
+		if s := v.GetAttr(k).AsString(); s != w {
+			t.Errorf("module output %s = %q, want %q", k, s, w)
+		}
+	}
+	var root cty.Value
+	for _, c := range p.Changes {
+		if c.Addr.String() == "steward_data.root" {
+			root = c.After.GetAttr("input")
+		}
+	}
+	if root == cty.NilVal {
+		t.Fatal("no change for steward_data.root")
+	}
+	for k, w := range map[string]cty.Value{"module": cty.StringVal("."), "root": cty.StringVal("."), "own": cty.StringVal("root motd"), "plain": cty.StringVal("root motd"), "abs": cty.True} {
+		if g := root.GetAttr(k); !g.RawEquals(w) {
+			t.Errorf("root input %s = %#v, want %#v", k, g, w)
+		}
+	}
+}

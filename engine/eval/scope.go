@@ -2,7 +2,6 @@ package eval
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -57,8 +56,17 @@ type values struct {
 	cwd       string
 }
 
+// newValues starts the values of a run whose root module is in rootDir,
+// the working directory (-chdir). Relative paths in the configuration are
+// relative to it, as Terraform's are to its working directory: file()
+// and the other filesystem functions resolve against it from every
+// module, and path.module is a module's directory relative to it, so that
+// file("${path.module}/x") works from any module and with -chdir.
 func newValues(rootDir string) *values {
-	cwd, _ := os.Getwd()
+	cwd, err := filepath.Abs(rootDir)
+	if err != nil {
+		cwd = rootDir
+	}
 	return &values{
 		instances: map[addrs.Module][]addrs.ModuleInstance{addrs.RootModule: {addrs.RootModuleInstance}},
 		callReps:  map[addrs.ModuleInstance]repetition{},
@@ -262,8 +270,8 @@ func (s *scope) evalContext(refs []*reference) (*hcl.EvalContext, hcl.Diagnostic
 			vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": s.rep.key.Value(), "value": s.rep.eachValue})
 		case refPath:
 			vars["path"] = cty.ObjectVal(map[string]cty.Value{
-				"module": cty.StringVal(relPath(s.vals.cwd, s.module.Dir)),
-				"root":   cty.StringVal(relPath(s.vals.cwd, s.vals.rootDir)),
+				"module": cty.StringVal(relPath(s.vals.rootDir, s.module.Dir)),
+				"root":   cty.StringVal("."),
 				"cwd":    cty.StringVal(s.vals.cwd),
 			})
 		case refSelf:
@@ -309,7 +317,7 @@ func (s *scope) evalContext(refs []*reference) (*hcl.EvalContext, hcl.Diagnostic
 		}
 		vars["data"] = cty.ObjectVal(dv)
 	}
-	return &hcl.EvalContext{Variables: vars, Functions: s.vals.functions(s.module.Dir)}, diags
+	return &hcl.EvalContext{Variables: vars, Functions: s.vals.functions(s.vals.rootDir)}, diags
 }
 
 // evalExpr evaluates one expression in the scope.

@@ -75,13 +75,13 @@ func MakeFileExistsFunc(baseDir string) function.Function {
 }
 
 // MakeAbsPathFunc returns the abspath function: a path made absolute and
-// clean, a relative one resolved against the module directory as file
+// clean, a relative one resolved against the working directory as file
 // resolves it. Providers that act on local paths (a backup repository, the
 // sources of a backup policy) need absolute ones, since steward may run from
 // any directory.
 func MakeAbsPathFunc(baseDir string) function.Function {
 	return function.New(&function.Spec{
-		Description: "Returns the absolute form of a path; a relative path is resolved against the module directory.",
+		Description: "Returns the absolute form of a path; a relative path is resolved against the working directory.",
 		Params: []function.Parameter{
 			{Name: "path", Type: cty.String, AllowMarked: true},
 		},
@@ -200,7 +200,7 @@ func readConfigFile(baseDir, given string, marks cty.ValueMarks) ([]byte, error)
 	case errors.Is(err, fs.ErrNotExist):
 		where := ""
 		if !filepath.IsAbs(given) && len(marks) == 0 {
-			where = fmt.Sprintf(" (relative paths are resolved against the module directory %q)", baseDir)
+			where = fmt.Sprintf(" (relative paths are resolved against the working directory %q; use \"${path.module}/NAME\" for a file beside a module)", baseDir)
 		}
 		return nil, fmt.Errorf("no file exists at %s%s; this function reads files that exist before planning, so it cannot read a file that will be created during apply", shown, where)
 	case err != nil:

@@ -478,7 +478,7 @@ func TestFileFunctions(t *testing.T) {
 		{expr: `file("${dir}/hello.txt")`, want: cty.StringVal("Hello, world!\n")},
 		{expr: `chomp(file("hello.txt"))`, want: cty.StringVal("Hello, world!")},
 		{expr: `file("missing.txt")`, wantErr: `no file exists at "missing.txt"`},
-		{expr: `file("missing.txt")`, wantErr: "relative paths are resolved against the module directory"},
+		{expr: `file("missing.txt")`, wantErr: "relative paths are resolved against the working directory"},
 		{expr: `file("sub")`, wantErr: `failed to read "sub"`},
 		{expr: `file("binary.dat")`, wantErr: `contents of "binary.dat" are not valid UTF-8`},
 		{expr: `fileexists("hello.txt")`, want: cty.True},

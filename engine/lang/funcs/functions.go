@@ -9,7 +9,7 @@ import (
 )
 
 // Functions returns the function table for evaluating configuration in baseDir
-// (the module directory; relative paths in file/templatefile/fileexists resolve against it).
+// (the working directory; relative paths in file/templatefile/fileexists/abspath resolve against it).
 //
 // A fresh map is built on each call so callers may add or remove entries
 // (for example, provider-defined functions) without affecting other modules.
