@@ -75,33 +75,12 @@ func (s *Store) Write(ctx context.Context, st *state.State) error {
 	if !ValidName(s.workspace) {
 		return fmt.Errorf("%q is not a valid workspace name", s.workspace)
 	}
-	norm := st.DeepCopy()
-	norm.Sort()
-	data, err := state.Marshal(norm)
-	if err != nil {
-		return fmt.Errorf("writing state to %s: %w", s.String(), err)
-	}
-	db, err := s.b.db(ctx)
+	norm, data, err := s.marshal(st)
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	held := s.held
-	s.mu.Unlock()
-
 	schema := s.b.schema
-	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "INSERT INTO "+schema+".workspaces (name) VALUES ($1) ON CONFLICT DO NOTHING", s.workspace); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "SELECT 1 FROM "+schema+".workspaces WHERE name = $1 FOR UPDATE", s.workspace); err != nil {
-			return err
-		}
-		if held != nil {
-			if err := held.stillHeld(ctx, tx); err != nil {
-				return err
-			}
-		}
+	err = s.inWorkspaceTx(ctx, func(tx pgx.Tx) error {
 		var prevData []byte
 		err := tx.QueryRow(ctx, "SELECT data FROM "+schema+".states WHERE workspace = $1 ORDER BY serial DESC LIMIT 1", s.workspace).Scan(&prevData)
 		switch {
@@ -141,6 +120,46 @@ func (s *Store) Write(ctx context.Context, st *state.State) error {
 		return nil
 	}
 	return s.b.wrap(err, "writing state to "+s.String())
+}
+
+// marshal is st as stored: sorted, in the local state file's JSON.
+func (s *Store) marshal(st *state.State) (*state.State, []byte, error) {
+	norm := st.DeepCopy()
+	norm.Sort()
+	data, err := state.Marshal(norm)
+	if err != nil {
+		return nil, nil, fmt.Errorf("writing state to %s: %w", s.String(), err)
+	}
+	return norm, data, nil
+}
+
+// inWorkspaceTx runs fn in a transaction holding the workspace's row lock
+// (created if new), after checking that the run lock this Store took, if
+// any, is still held: every write of a version goes through it, so two
+// writers are serialised and none writes after losing its lock.
+func (s *Store) inWorkspaceTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	db, err := s.b.db(ctx)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	held := s.held
+	s.mu.Unlock()
+	schema := s.b.schema
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "INSERT INTO "+schema+".workspaces (name) VALUES ($1) ON CONFLICT DO NOTHING", s.workspace); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "SELECT 1 FROM "+schema+".workspaces WHERE name = $1 FOR UPDATE", s.workspace); err != nil {
+			return err
+		}
+		if held != nil {
+			if err := held.stillHeld(ctx, tx); err != nil {
+				return err
+			}
+		}
+		return fn(tx)
+	})
 }
 
 // errUnchanged ends a write transaction that has nothing to do.
@@ -421,32 +440,12 @@ func (l *lock) Unlock() error {
 // when someone decided the stored history is the wrong one. The run lock,
 // if held by this Store, must still be held.
 func (s *Store) Replace(ctx context.Context, st *state.State) error {
-	norm := st.DeepCopy()
-	norm.Sort()
-	data, err := state.Marshal(norm)
-	if err != nil {
-		return fmt.Errorf("writing state to %s: %w", s.String(), err)
-	}
-	db, err := s.b.db(ctx)
+	norm, data, err := s.marshal(st)
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	held := s.held
-	s.mu.Unlock()
 	schema := s.b.schema
-	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "INSERT INTO "+schema+".workspaces (name) VALUES ($1) ON CONFLICT DO NOTHING", s.workspace); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "SELECT 1 FROM "+schema+".workspaces WHERE name = $1 FOR UPDATE", s.workspace); err != nil {
-			return err
-		}
-		if held != nil {
-			if err := held.stillHeld(ctx, tx); err != nil {
-				return err
-			}
-		}
+	err = s.inWorkspaceTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "DELETE FROM "+schema+".states WHERE workspace = $1", s.workspace); err != nil {
 			return err
 		}
